@@ -1,0 +1,376 @@
+/**
+ * The API server's registry: create, update, patch and delete with kube-apiserver's rules
+ * (defaults, admission, validation, optimistic concurrency, graceful deletion, finalizers).
+ * The HTTP layer and the simulated controllers both write through it, so an object made by a
+ * controller looks like one made through the API.
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import type { SimClock } from '../clock.js';
+import { formatTime } from '../clock.js';
+import { ApiError, badRequest, invalid, notFound } from '../errors.js';
+import type { ObjectStore } from '../store/object-store.js';
+import { matchFields, parseFieldSelector, parseLabelSelector } from '../store/selectors.js';
+import { cloneJson, isRecord, type KubeObject } from '../types.js';
+import { canonicalObject } from './key-order.js';
+import { managedFieldsOf, recordManager } from './managed-fields.js';
+import { applyPatch, strategicMerge, type PatchType } from './patch.js';
+import { namespacesResource } from './resources/index.js';
+import { apiVersionOf, type CreateContext, type ResourceDefinition } from './resources/resource-definition.js';
+
+/** The alphabet kube-apiserver uses for generated name suffixes (no vowels, no look-alikes). */
+const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+export function randomSuffix(length: number): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += NAME_ALPHABET[randomInt(NAME_ALPHABET.length)];
+  return out;
+}
+
+export interface WriteOptions {
+  /** Field manager recorded in managedFields. */
+  manager: string;
+  dryRun?: boolean;
+  subresource?: 'status';
+  /** Internal writes (what pods/binding does): skip update validation and keep the given status. */
+  trusted?: boolean;
+}
+
+export interface CreateOptions extends WriteOptions {
+  /** Seeding: keep the given status instead of the one admission sets. */
+  keepStatus?: boolean;
+}
+
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun?: boolean;
+}
+
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+/** A delete answers with the object (still terminating, or as deleted) or a Success Status. */
+export type DeleteResult = { object: KubeObject } | { status: Record<string, unknown> };
+
+export const FOREGROUND_FINALIZER = 'foregroundDeletion';
+export const ORPHAN_FINALIZER = 'orphan';
+
+export class Registry {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly clock: SimClock,
+    private readonly options: { autoCreateNamespaces: boolean },
+  ) {}
+
+  get(def: ResourceDefinition, namespace: string | undefined, name: string): KubeObject {
+    return this.store.get(def, scope(def, namespace), name);
+  }
+
+  find(def: ResourceDefinition, namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.store.find(def, scope(def, namespace), name);
+  }
+
+  list(def: ResourceDefinition, namespace: string | undefined, options: ListOptions = {}): KubeObject[] {
+    const matches = this.selector(def, options);
+    return this.store.list(def, scope(def, namespace)).filter(matches);
+  }
+
+  /** A predicate for `labelSelector`/`fieldSelector`; throws 400 for an unsupported field label. */
+  selector(def: ResourceDefinition, options: ListOptions): (object: KubeObject) => boolean {
+    const labels = parseLabelSelector(options.labelSelector);
+    const fields = parseFieldSelector(options.fieldSelector, [
+      'metadata.name',
+      'metadata.namespace',
+      ...def.fieldLabels,
+    ]);
+    return (object) =>
+      labels(object.metadata.labels) &&
+      matchFields(fields, {
+        'metadata.name': object.metadata.name ?? '',
+        'metadata.namespace': object.metadata.namespace ?? '',
+        ...(def.fieldsOf?.(object) ?? {}),
+      });
+  }
+
+  create(def: ResourceDefinition, namespace: string | undefined, body: unknown, options: CreateOptions): KubeObject {
+    const object = this.decode(def, body);
+    const ns = scope(def, namespace);
+    if (!object.metadata.name && object.metadata.generateName) {
+      object.metadata.name = `${object.metadata.generateName}${randomSuffix(5)}`;
+    }
+    if (def.namespaced) {
+      if (object.metadata.namespace && object.metadata.namespace !== ns) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      object.metadata.namespace = ns;
+      this.requireActiveNamespace(def, ns ?? 'default', object.metadata.name ?? '');
+    } else {
+      delete object.metadata.namespace;
+    }
+    const ctx: CreateContext = { now: this.clock.now(), randomSuffix };
+    const status = object.status;
+    for (const key of ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'selfLink']) {
+      delete object.metadata[key];
+    }
+    def.applyDefaults?.(object, ctx);
+    const causes = def.validate?.(object) ?? [];
+    if (causes.length > 0) throw invalid(def.group, def.kind, object.metadata.name ?? '', causes);
+    object.metadata.uid = randomUUID();
+    object.metadata.creationTimestamp = formatTime(ctx.now);
+    if (def.tracksGeneration) object.metadata.generation = 1;
+    object.metadata.managedFields = recordManager({ object, previous: [], manager: options.manager, at: ctx.now });
+    def.admit?.(object, ctx);
+    if (options.keepStatus && status !== undefined) object.status = status;
+    const final = canonicalObject(def.kind, object);
+    if (options.dryRun) return final;
+    return this.store.create(def, final);
+  }
+
+  /** PUT of the resource or of its `status` subresource. */
+  update(def: ResourceDefinition, namespace: string | undefined, name: string, body: unknown, options: WriteOptions): KubeObject {
+    const incoming = this.decode(def, body);
+    if (incoming.metadata.name && incoming.metadata.name !== name) {
+      throw badRequest(`the name of the object (${incoming.metadata.name}) does not match the name on the URL (${name})`);
+    }
+    if (def.namespaced && incoming.metadata.namespace && incoming.metadata.namespace !== namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    const current = this.get(def, namespace, name);
+    return this.replace(def, current, incoming, options);
+  }
+
+  patch(
+    def: ResourceDefinition,
+    namespace: string | undefined,
+    name: string,
+    type: PatchType,
+    patch: unknown,
+    options: WriteOptions,
+  ): KubeObject {
+    if (type === 'apply') return this.applyServerSide(def, namespace, name, patch, options);
+    const current = this.get(def, namespace, name);
+    const patched = applyPatch(type, current, patch);
+    if (!isRecord(patched) || !isRecord(patched.metadata)) throw badRequest('the patched object has no metadata');
+    const candidate = patched as KubeObject;
+    candidate.metadata.name = name;
+    return this.replace(def, current, candidate, options);
+  }
+
+  /** Reads, changes and writes an object, retrying on conflicts (what controllers do). */
+  mutate(
+    def: ResourceDefinition,
+    namespace: string | undefined,
+    name: string,
+    change: (object: KubeObject) => void,
+    options: WriteOptions,
+  ): KubeObject | undefined {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = this.find(def, namespace, name);
+      if (!current) return undefined;
+      const next = cloneJson(current);
+      change(next);
+      if (JSON.stringify(next) === JSON.stringify(current)) return current;
+      try {
+        return this.replace(def, current, next, options);
+      } catch (error) {
+        if (!(error instanceof ApiError && error.code === 409)) throw error;
+      }
+    }
+    return undefined;
+  }
+
+  delete(def: ResourceDefinition, namespace: string | undefined, name: string, options: DeleteOptions = {}): DeleteResult {
+    const current = this.get(def, namespace, name);
+    const pre = options.preconditions;
+    if (pre?.uid && pre.uid !== current.metadata.uid) {
+      throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid ?? ''}`, {
+        name,
+        ...(def.group ? { group: def.group } : {}),
+        kind: def.resource,
+      });
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
+      throw new ApiError(409, 'Conflict', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion ?? ''}`, {
+        name,
+        ...(def.group ? { group: def.group } : {}),
+        kind: def.resource,
+      });
+    }
+    if (options.gracePeriodSeconds !== undefined && (!Number.isInteger(options.gracePeriodSeconds) || options.gracePeriodSeconds < 0)) {
+      throw invalid('', 'DeleteOptions', '', [
+        { reason: 'FieldValueInvalid', message: `Invalid value: ${options.gracePeriodSeconds}: must be greater than or equal to 0`, field: 'gracePeriodSeconds' },
+      ]);
+    }
+    if (options.dryRun) return { object: current };
+    const next = cloneJson(current);
+    const finalizers = new Set(next.metadata.finalizers ?? []);
+    if (options.propagationPolicy === 'Foreground') finalizers.add(FOREGROUND_FINALIZER);
+    if (options.propagationPolicy === 'Orphan') finalizers.add(ORPHAN_FINALIZER);
+    const now = this.clock.now();
+
+    if (def === namespacesResource) {
+      next.metadata.deletionTimestamp ??= formatTime(now);
+      next.metadata.deletionGracePeriodSeconds ??= 0;
+      next.status = { phase: 'Terminating' };
+      return { object: this.store.update(def, next) };
+    }
+
+    let grace = 0;
+    if (def.gracefulDelete) {
+      const spec = isRecord(next.spec) ? next.spec : {};
+      const status = isRecord(next.status) ? next.status : {};
+      grace = options.gracePeriodSeconds ?? (typeof spec.terminationGracePeriodSeconds === 'number' ? spec.terminationGracePeriodSeconds : 30);
+      // A pod no kubelet runs (unscheduled, or already finished) goes at once.
+      if (!spec.nodeName || status.phase === 'Succeeded' || status.phase === 'Failed') grace = 0;
+      if (next.metadata.deletionGracePeriodSeconds !== undefined) grace = Math.min(grace, next.metadata.deletionGracePeriodSeconds);
+    }
+    const alreadyTerminating = next.metadata.deletionTimestamp !== undefined;
+    next.metadata.finalizers = finalizers.size > 0 ? [...finalizers] : undefined;
+    if (next.metadata.finalizers === undefined) delete next.metadata.finalizers;
+    if (!alreadyTerminating || (def.gracefulDelete && grace < (current.metadata.deletionGracePeriodSeconds ?? Infinity))) {
+      next.metadata.deletionTimestamp = formatTime(new Date(now.getTime() + grace * 1000));
+      next.metadata.deletionGracePeriodSeconds = grace;
+    }
+    const canGoNow = finalizers.size === 0 && (!def.gracefulDelete || grace === 0);
+    if (canGoNow && !def.gracefulDelete) {
+      const removed = this.store.remove(def, scope(def, namespace), name);
+      return { status: successStatus(def, removed) };
+    }
+    const marked = JSON.stringify(next) === JSON.stringify(current) ? current : this.store.update(def, next);
+    if (canGoNow) return { object: this.store.remove(def, scope(def, namespace), name) };
+    return { object: marked };
+  }
+
+  /** Removes a terminating object once nothing holds it (no finalizers, grace period over). */
+  finalizeIfReady(def: ResourceDefinition, object: KubeObject): void {
+    if (object.metadata.deletionTimestamp === undefined) return;
+    if ((object.metadata.finalizers ?? []).length > 0) return;
+    if (def === namespacesResource) return;
+    if (def.gracefulDelete && object.metadata.deletionGracePeriodSeconds !== 0) return;
+    const stillThere = this.find(def, object.metadata.namespace, object.metadata.name ?? '');
+    if (stillThere && stillThere.metadata.uid === object.metadata.uid) {
+      this.store.remove(def, scope(def, object.metadata.namespace), object.metadata.name ?? '');
+    }
+  }
+
+  /** Removes an object without any deletion protocol (the namespace controller's last step). */
+  purge(def: ResourceDefinition, namespace: string | undefined, name: string): void {
+    if (this.find(def, namespace, name)) this.store.remove(def, scope(def, namespace), name);
+  }
+
+  private replace(def: ResourceDefinition, current: KubeObject, incoming: KubeObject, options: WriteOptions): KubeObject {
+    const now = this.clock.now();
+    let next: KubeObject;
+    if (options.subresource === 'status') {
+      next = cloneJson(current);
+      next.status = incoming.status;
+      // Only a status write's own resourceVersion counts for concurrency control.
+      next.metadata.resourceVersion = incoming.metadata.resourceVersion ?? current.metadata.resourceVersion;
+    } else {
+      next = cloneJson(incoming);
+      next.apiVersion = current.apiVersion;
+      next.kind = current.kind;
+      const keep = ['name', 'namespace', 'uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'];
+      for (const key of keep) {
+        if (current.metadata[key] === undefined) delete next.metadata[key];
+        else next.metadata[key] = current.metadata[key];
+      }
+      next.metadata.resourceVersion = incoming.metadata.resourceVersion || current.metadata.resourceVersion;
+      if (current.status !== undefined && !options.trusted) next.status = current.status;
+      if (current.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).some((f) => !(current.metadata.finalizers ?? []).includes(f))) {
+        throw invalid(def.group, def.kind, current.metadata.name ?? '', [
+          { reason: 'FieldValueForbidden', message: 'Forbidden: no new finalizers can be added if the object is being deleted', field: 'metadata.finalizers' },
+        ]);
+      }
+      def.applyDefaults?.(next, { now, randomSuffix });
+      const causes = options.trusted ? [] : def.validateUpdate ? def.validateUpdate(next, current) : (def.validate?.(next) ?? []);
+      if (causes.length > 0) throw invalid(def.group, def.kind, current.metadata.name ?? '', causes);
+      if (def.tracksGeneration && JSON.stringify(next.spec) !== JSON.stringify(current.spec)) {
+        next.metadata.generation = (current.metadata.generation ?? 1) + 1;
+      }
+    }
+    const compareable = (o: KubeObject): string => JSON.stringify({ ...o, metadata: { ...o.metadata, managedFields: undefined, resourceVersion: undefined } });
+    if (compareable(next) === compareable(current)) {
+      if (next.metadata.resourceVersion !== current.metadata.resourceVersion) this.store.update(def, next);
+      return current;
+    }
+    next.metadata.managedFields = recordManager({
+      object: next,
+      previous: managedFieldsOf(current),
+      manager: options.manager,
+      at: now,
+      ...(options.subresource ? { subresource: options.subresource } : {}),
+    });
+    const final = canonicalObject(def.kind, next);
+    if (options.dryRun) return final;
+    const stored = this.store.update(def, final);
+    this.finalizeIfReady(def, stored);
+    return stored;
+  }
+
+  /** `application/apply-patch+yaml` without field ownership: create, or merge into the live object. */
+  private applyServerSide(def: ResourceDefinition, namespace: string | undefined, name: string, patch: unknown, options: WriteOptions): KubeObject {
+    if (!isRecord(patch)) throw badRequest('apply patch must be an object');
+    const current = this.find(def, namespace, name);
+    if (!current) return this.create(def, namespace, { ...patch, metadata: { ...(isRecord(patch.metadata) ? patch.metadata : {}), name } }, options);
+    const merged = strategicMerge(current, patch) as KubeObject;
+    return this.replace(def, current, merged, options);
+  }
+
+  private decode(def: ResourceDefinition, body: unknown): KubeObject {
+    if (!isRecord(body)) throw badRequest('Object \'Kind\' is missing in the request body');
+    const apiVersion = apiVersionOf(def);
+    if (body.kind !== undefined && body.kind !== def.kind) {
+      throw badRequest(`the body of the request was of kind ${String(body.kind)}, expected ${def.kind}`);
+    }
+    if (body.apiVersion !== undefined && body.apiVersion !== apiVersion) {
+      throw badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${apiVersion})`);
+    }
+    const object = cloneJson(body) as KubeObject;
+    object.kind = def.kind;
+    object.apiVersion = apiVersion;
+    if (!isRecord(object.metadata)) object.metadata = {};
+    return object;
+  }
+
+  private requireActiveNamespace(def: ResourceDefinition, namespace: string, name: string): void {
+    const found = this.store.find(namespacesResource, undefined, namespace);
+    if (!found) {
+      if (this.options.autoCreateNamespaces) {
+        this.create(namespacesResource, undefined, { metadata: { name: namespace } }, { manager: 'kube-apiserver' });
+        return;
+      }
+      throw notFound('', 'namespaces', namespace);
+    }
+    if (found.metadata.deletionTimestamp) {
+      throw new ApiError(
+        403,
+        'Forbidden',
+        `${def.resource} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+        { name, kind: def.resource },
+      );
+    }
+  }
+}
+
+function scope(def: ResourceDefinition, namespace: string | undefined): string | undefined {
+  return def.namespaced ? namespace : undefined;
+}
+
+function successStatus(def: ResourceDefinition, removed: KubeObject): Record<string, unknown> {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    details: {
+      name: removed.metadata.name,
+      ...(def.group ? { group: def.group } : {}),
+      kind: def.resource,
+      uid: removed.metadata.uid,
+    },
+  };
+}

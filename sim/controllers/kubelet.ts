@@ -1,0 +1,420 @@
+/**
+ * The simulated kubelet of one node. For each pod bound to its node it creates a sandbox (pod
+ * IP), pulls images from the catalogue after a delay (Pulling/Pulled, or ErrImagePull then
+ * ImagePullBackOff with a doubling back-off), creates and starts containers (Created/Started),
+ * restarts exited ones by the restart policy (CrashLoopBackOff), and on deletion stops them
+ * (Killing) before removing the pod. Status is written through the `status` subresource.
+ */
+import { randomBytes } from 'node:crypto';
+import { formatTime, type SimClock } from '../clock.js';
+import { ApiError } from '../errors.js';
+import type { Registry } from '../api/registry.js';
+import { podsResource } from '../api/resources/index.js';
+import type { ObjectStore, StoreEvent } from '../store/object-store.js';
+import { resourceKeyOf } from '../store/object-store.js';
+import type { Container, Pod } from '../types.js';
+import { behaviourFor, type ContainerBehaviour } from './container-behaviour.js';
+import type { ContainerLogs } from './container-logs.js';
+import type { EventRecorder } from './event-recorder.js';
+import { parseImageReference, type ImageCatalogue, type ParsedImage } from './image-catalogue.js';
+import { kubeletStatus, type ContainerRuntime } from './pod-status.js';
+
+export interface KubeletTimings {
+  /** Sandbox creation until the pod has an IP. */
+  sandboxMs: number;
+  /** One image pull. */
+  pullMs: number;
+  /** From a failed pull to ImagePullBackOff (the next pod sync). */
+  syncMs: number;
+  /** First image-pull and crash back-off; doubles up to maxBackoffMs. */
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+  /** How long a container that honours SIGTERM takes to stop. */
+  stopMs: number;
+}
+
+export const DEFAULT_TIMINGS: KubeletTimings = {
+  sandboxMs: 500,
+  pullMs: 2000,
+  syncMs: 1000,
+  initialBackoffMs: 10_000,
+  maxBackoffMs: 300_000,
+  stopMs: 300,
+};
+
+export interface KubeletOptions {
+  nodeName: string;
+  hostIP: string;
+  /** First three octets of this node's pod range, e.g. `10.244.0`. */
+  podSubnet: string;
+  timings: KubeletTimings;
+  store: ObjectStore;
+  registry: Registry;
+  clock: SimClock;
+  events: EventRecorder;
+  logs: ContainerLogs;
+  images: ImageCatalogue;
+}
+
+interface ContainerProcess extends ContainerRuntime {
+  spec: Container;
+  parsed?: ParsedImage;
+  behaviour?: ContainerBehaviour;
+  pullBackoffMs: number;
+  crashBackoffMs: number;
+  timer?: number;
+}
+
+interface PodRuntime {
+  uid: string;
+  namespace: string;
+  name: string;
+  podIP?: string;
+  startTime: string;
+  containers: ContainerProcess[];
+  terminating: boolean;
+  timers: Set<number>;
+}
+
+function goDuration(ms: number): string {
+  return `${Number((ms / 1000).toFixed(9))}s`;
+}
+
+export class Kubelet {
+  private readonly pods = new Map<string, PodRuntime>();
+  private readonly pulled = new Set<string>();
+  private nextIp = 5;
+  private unsubscribe: () => void = () => {};
+
+  constructor(private readonly o: KubeletOptions) {}
+
+  start(): void {
+    this.unsubscribe = this.o.store.subscribe(resourceKeyOf(podsResource), this.o.store.currentRevision, (event) =>
+      this.onPodEvent(event),
+    );
+    for (const pod of this.o.registry.list(podsResource, undefined) as Pod[]) this.sync(pod);
+  }
+
+  stop(): void {
+    this.unsubscribe();
+    for (const runtime of this.pods.values()) this.clearTimers(runtime);
+    this.pods.clear();
+  }
+
+  /** Images this node has pulled (`docker.io/library/nginx:1.28`). */
+  images(): string[] {
+    return [...this.pulled];
+  }
+
+  private onPodEvent(event: StoreEvent): void {
+    const pod = event.object as Pod;
+    if (event.type === 'DELETED') {
+      const runtime = this.pods.get(pod.metadata.uid ?? '');
+      if (runtime) {
+        this.clearTimers(runtime);
+        this.pods.delete(runtime.uid);
+        this.o.logs.drop(runtime.uid);
+      }
+      return;
+    }
+    this.sync(pod);
+  }
+
+  private sync(pod: Pod): void {
+    if (pod.spec.nodeName !== this.o.nodeName) return;
+    const uid = pod.metadata.uid ?? '';
+    const runtime = this.pods.get(uid);
+    if (!runtime) {
+      if (pod.metadata.deletionTimestamp) {
+        this.removePod(pod);
+        return;
+      }
+      this.admit(pod);
+      return;
+    }
+    if (pod.metadata.deletionTimestamp && !runtime.terminating) this.terminate(runtime, pod);
+  }
+
+  private admit(pod: Pod): void {
+    const runtime: PodRuntime = {
+      uid: pod.metadata.uid ?? '',
+      namespace: pod.metadata.namespace ?? 'default',
+      name: pod.metadata.name ?? '',
+      startTime: pod.status.startTime ?? formatTime(this.o.clock.now()),
+      containers: (pod.spec.containers ?? []).map((spec) => ({
+        name: spec.name ?? '',
+        image: spec.image ?? '',
+        spec,
+        state: 'waiting',
+        waitingReason: 'ContainerCreating',
+        restartCount: 0,
+        pullBackoffMs: this.o.timings.initialBackoffMs,
+        crashBackoffMs: 0,
+      })),
+      terminating: false,
+      timers: new Set(),
+    };
+    this.pods.set(runtime.uid, runtime);
+    if (pod.status.phase === 'Running' && pod.status.podIP) {
+      this.adoptRunning(runtime, pod);
+      return;
+    }
+    this.writeStatus(runtime);
+    this.after(runtime, this.o.timings.sandboxMs, () => {
+      runtime.podIP = `${this.o.podSubnet}.${this.nextIp++}`;
+      this.writeStatus(runtime);
+      this.startContainers(runtime, 0);
+    });
+  }
+
+  /** A pod seeded as already Running: take it over as it is. */
+  private adoptRunning(runtime: PodRuntime, pod: Pod): void {
+    runtime.podIP = pod.status.podIP;
+    for (const c of runtime.containers) {
+      const parsed = parseImageReference(c.image);
+      if ('error' in parsed) continue;
+      c.parsed = parsed;
+      this.run(runtime, c, false);
+    }
+  }
+
+  private startContainers(runtime: PodRuntime, index: number): void {
+    const container = runtime.containers[index];
+    if (!container || runtime.terminating) return;
+    this.ensureImage(runtime, container, () => this.startContainers(runtime, index + 1));
+  }
+
+  private event(runtime: PodRuntime, container: ContainerProcess | undefined, type: 'Normal' | 'Warning', reason: string, message: string): void {
+    const pod = this.o.registry.find(podsResource, runtime.namespace, runtime.name);
+    if (!pod || pod.metadata.uid !== runtime.uid) return;
+    this.o.events.record(pod, {
+      type,
+      reason,
+      message,
+      component: 'kubelet',
+      host: this.o.nodeName,
+      ...(container ? { fieldPath: `spec.containers{${container.name}}` } : {}),
+    });
+  }
+
+  private ensureImage(runtime: PodRuntime, c: ContainerProcess, next: () => void): void {
+    const parsed = parseImageReference(c.image);
+    if ('error' in parsed) {
+      c.waitingReason = 'InvalidImageName';
+      c.waitingMessage = `Failed to apply default image tag "${c.image}": ${parsed.error}`;
+      this.event(runtime, c, 'Warning', 'InspectFailed', c.waitingMessage);
+      this.event(runtime, c, 'Warning', 'Failed', 'Error: InvalidImageName');
+      this.writeStatus(runtime);
+      next();
+      return;
+    }
+    c.parsed = parsed;
+    const reference = this.referenceOf(parsed);
+    const policy = c.spec.imagePullPolicy ?? 'IfNotPresent';
+    if (policy !== 'Always' && this.pulled.has(reference)) {
+      this.event(runtime, c, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`);
+      this.run(runtime, c, true);
+      next();
+      return;
+    }
+    if (policy === 'Never') {
+      c.waitingReason = 'ErrImageNeverPull';
+      c.waitingMessage = `Container image "${c.image}" is not present with pull policy of Never`;
+      this.event(runtime, c, 'Warning', 'ErrImageNeverPull', c.waitingMessage);
+      this.event(runtime, c, 'Warning', 'Failed', 'Error: ErrImageNeverPull');
+      this.writeStatus(runtime);
+      next();
+      return;
+    }
+    this.pull(runtime, c, next);
+  }
+
+  private referenceOf(parsed: ParsedImage): string {
+    return parsed.digest ? `${parsed.fullRepository}@${parsed.digest}` : `${parsed.fullRepository}:${parsed.tag ?? 'latest'}`;
+  }
+
+  private pull(runtime: PodRuntime, c: ContainerProcess, next: () => void): void {
+    const parsed = c.parsed;
+    if (!parsed) return;
+    this.event(runtime, c, 'Normal', 'Pulling', `Pulling image "${c.image}"`);
+    const pullMs = this.o.timings.pullMs;
+    this.after(runtime, pullMs, () => {
+      if (this.o.images.exists(parsed)) {
+        this.pulled.add(this.referenceOf(parsed));
+        this.event(runtime, c, 'Normal', 'Pulled', `Successfully pulled image "${c.image}" in ${goDuration(pullMs)} (${goDuration(pullMs)} including waiting)`);
+        this.run(runtime, c, true);
+        next();
+        return;
+      }
+      const reference = this.referenceOf(parsed);
+      const error =
+        `rpc error: code = NotFound desc = failed to pull and unpack image "${reference}": ` +
+        `failed to resolve reference "${reference}": ${reference}: not found`;
+      c.waitingReason = 'ErrImagePull';
+      c.waitingMessage = error;
+      this.event(runtime, c, 'Warning', 'Failed', `Failed to pull image "${c.image}": ${error}`);
+      this.event(runtime, c, 'Warning', 'Failed', 'Error: ErrImagePull');
+      this.writeStatus(runtime);
+      next();
+      const backoff = c.pullBackoffMs;
+      c.pullBackoffMs = Math.min(backoff * 2, this.o.timings.maxBackoffMs);
+      this.after(runtime, this.o.timings.syncMs, () => {
+        c.waitingReason = 'ImagePullBackOff';
+        c.waitingMessage = `Back-off pulling image "${c.image}"`;
+        this.event(runtime, c, 'Normal', 'BackOff', c.waitingMessage);
+        this.event(runtime, c, 'Warning', 'Failed', 'Error: ImagePullBackOff');
+        this.writeStatus(runtime);
+      });
+      this.after(runtime, Math.max(backoff, this.o.timings.syncMs + 1), () => this.pull(runtime, c, () => {}));
+    });
+  }
+
+  /** Creates and starts the container process (after a successful pull or a restart). */
+  private run(runtime: PodRuntime, c: ContainerProcess, announce: boolean): void {
+    const parsed = c.parsed;
+    if (!parsed || runtime.terminating) return;
+    const now = this.o.clock.now();
+    c.behaviour = behaviourFor(this.o.images.behaviourOf(parsed), parsed, c.spec);
+    c.state = 'running';
+    c.waitingMessage = undefined;
+    c.startedAt = formatTime(now);
+    c.containerID = `containerd://${randomBytes(32).toString('hex')}`;
+    c.resolvedImage = parsed.digest ? `${parsed.fullRepository}@${parsed.digest}` : `${parsed.fullRepository}:${parsed.tag ?? 'latest'}`;
+    c.imageID = `${parsed.fullRepository}@${this.o.images.digestOf(parsed)}`;
+    if (announce) {
+      this.event(runtime, c, 'Normal', 'Created', `Created container ${c.name}`);
+      this.event(runtime, c, 'Normal', 'Started', `Started container ${c.name}`);
+    }
+    for (const line of c.behaviour.startupLines(now)) this.o.logs.append(runtime.uid, c.name, c.restartCount, line, now);
+    this.writeStatus(runtime);
+    const exitsAfter = c.behaviour.exitsAfterMs;
+    if (exitsAfter !== undefined) {
+      c.timer = this.after(runtime, exitsAfter, () => this.exited(runtime, c, c.behaviour?.exitCode ?? 0));
+    }
+  }
+
+  private exited(runtime: PodRuntime, c: ContainerProcess, exitCode: number): void {
+    const now = formatTime(this.o.clock.now());
+    c.state = 'terminated';
+    c.terminated = {
+      exitCode,
+      reason: exitCode === 0 ? 'Completed' : 'Error',
+      startedAt: c.startedAt ?? now,
+      finishedAt: now,
+      containerID: c.containerID ?? '',
+    };
+    this.o.logs.end(runtime.uid, c.name, c.restartCount);
+    this.writeStatus(runtime);
+    const pod = this.o.registry.find(podsResource, runtime.namespace, runtime.name) as Pod | undefined;
+    const policy = pod?.spec.restartPolicy ?? 'Always';
+    if (runtime.terminating || policy === 'Never' || (policy === 'OnFailure' && exitCode === 0)) return;
+    // First restart is immediate; later ones wait a doubling back-off (CrashLoopBackOff).
+    const delay = c.crashBackoffMs;
+    c.crashBackoffMs = delay === 0 ? this.o.timings.initialBackoffMs : Math.min(delay * 2, this.o.timings.maxBackoffMs);
+    const restart = (): void => {
+      if (c.state === 'terminated') {
+        c.lastTerminated = c.terminated;
+        c.terminated = undefined;
+        c.restartCount++;
+      }
+      this.event(runtime, c, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`);
+      this.run(runtime, c, true);
+    };
+    if (delay === 0) {
+      this.after(runtime, this.o.timings.syncMs, restart);
+      return;
+    }
+    this.after(runtime, this.o.timings.syncMs, () => {
+      c.lastTerminated = c.terminated;
+      c.terminated = undefined;
+      c.restartCount++;
+      c.state = 'waiting';
+      c.waitingReason = 'CrashLoopBackOff';
+      c.waitingMessage = `back-off ${delay / 1000}s restarting failed container=${c.name} pod=${runtime.name}_${runtime.namespace}(${runtime.uid})`;
+      this.event(runtime, c, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${runtime.name}_${runtime.namespace}(${runtime.uid})`);
+      this.writeStatus(runtime);
+      this.after(runtime, delay, restart);
+    });
+  }
+
+  private terminate(runtime: PodRuntime, pod: Pod): void {
+    runtime.terminating = true;
+    this.clearTimers(runtime);
+    const running = runtime.containers.filter((c) => c.state === 'running');
+    for (const c of running) this.event(runtime, c, 'Normal', 'Killing', `Stopping container ${c.name}`);
+    const graceMs = (pod.metadata.deletionGracePeriodSeconds ?? 30) * 1000;
+    const stubborn = running.some((c) => c.behaviour && !c.behaviour.stopsOnSigterm);
+    const stopMs = running.length === 0 ? 0 : stubborn ? graceMs : Math.min(graceMs, this.o.timings.stopMs);
+    this.after(runtime, stopMs, () => {
+      const now = formatTime(this.o.clock.now());
+      for (const c of running) {
+        const killed = c.behaviour !== undefined && !c.behaviour.stopsOnSigterm;
+        c.state = 'terminated';
+        c.terminated = {
+          exitCode: killed ? 137 : 0,
+          reason: killed ? 'Error' : 'Completed',
+          startedAt: c.startedAt ?? now,
+          finishedAt: now,
+          containerID: c.containerID ?? '',
+        };
+        this.o.logs.end(runtime.uid, c.name, c.restartCount);
+      }
+      this.writeStatus(runtime);
+      const current = this.o.registry.find(podsResource, runtime.namespace, runtime.name) as Pod | undefined;
+      if (current && current.metadata.uid === runtime.uid) this.removePod(current);
+    });
+  }
+
+  /** The kubelet's last word on a terminating pod: delete it with grace 0. */
+  private removePod(pod: Pod): void {
+    try {
+      this.o.registry.delete(podsResource, pod.metadata.namespace, pod.metadata.name ?? '', {
+        gracePeriodSeconds: 0,
+        preconditions: { uid: pod.metadata.uid ?? '' },
+      });
+    } catch (error) {
+      // Already gone, or replaced by a new pod of the same name: nothing left to do.
+      if (!(error instanceof ApiError && (error.code === 404 || error.code === 409))) throw error;
+    }
+  }
+
+  private writeStatus(runtime: PodRuntime): void {
+    const now = this.o.clock.now();
+    this.o.registry.mutate(
+      podsResource,
+      runtime.namespace,
+      runtime.name,
+      (object) => {
+        const pod = object as Pod;
+        if (pod.metadata.uid !== runtime.uid) return;
+        pod.status = kubeletStatus(
+          pod,
+          {
+            hostIP: this.o.hostIP,
+            ...(runtime.podIP ? { podIP: runtime.podIP } : {}),
+            startTime: runtime.startTime,
+            containers: runtime.containers,
+            terminating: runtime.terminating,
+          },
+          now,
+        );
+      },
+      { manager: 'kubelet', subresource: 'status' },
+    );
+  }
+
+  private after(runtime: PodRuntime, ms: number, run: () => void): number {
+    const id = this.o.clock.setTimeout(() => {
+      runtime.timers.delete(id);
+      if (!this.pods.has(runtime.uid)) return;
+      run();
+    }, ms);
+    runtime.timers.add(id);
+    return id;
+  }
+
+  private clearTimers(runtime: PodRuntime): void {
+    for (const id of runtime.timers) this.o.clock.clearTimeout(id);
+    runtime.timers.clear();
+  }
+}

@@ -1,0 +1,29 @@
+import type { AssessmentFile } from './format/assessment-file.js';
+import { clusterCheckKinds, type ClusterCheckKind } from './format/cluster-checks.js';
+
+/** A loaded, validated rubric version, as the grader and the API use it. */
+export interface Assessment extends AssessmentFile {
+  /** sha256 (hex) of the assessment.yaml bytes: tells two edits of the same version apart. */
+  contentHash: string;
+  /** Sum of all check and quiz points. */
+  maxScore: number;
+}
+
+export function isClusterCheckKind(kind: string): kind is ClusterCheckKind {
+  return (clusterCheckKinds as readonly string[]).includes(kind);
+}
+
+/** Whether grading this assessment needs access to the learner's cluster. */
+export function requiresCluster(assessment: Pick<AssessmentFile, 'checks'>): boolean {
+  return assessment.checks.some((check) => isClusterCheckKind(check.kind));
+}
+
+export function computeMaxScore(file: Pick<AssessmentFile, 'checks' | 'quiz'>): number {
+  const total = [...file.checks, ...file.quiz].reduce((sum, item) => sum + item.points, 0);
+  return roundToHundredths(total);
+}
+
+/** Scores are stored with two decimals; rounding here keeps 0.1 + 0.2 from becoming 0.30000000000000004. */
+export function roundToHundredths(value: number): number {
+  return Math.round(value * 100) / 100;
+}

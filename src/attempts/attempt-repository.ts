@@ -1,0 +1,260 @@
+import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
+import type { AttemptGrade } from '../grading/attempt-grade.js';
+
+/** Everything the attempts component reads and writes in PostgreSQL, and nothing else. */
+
+export interface NewAttempt {
+  id: string;
+  assessment: { id: string; version: string; contentHash: string; title: string };
+  learnerId: string;
+  courseId: string | undefined;
+  manifest: string;
+  answers: Record<string, string | string[]>;
+  clusterSecret: Uint8Array | undefined;
+  idempotencyKey: string | undefined;
+  requestHash: string;
+}
+
+export type AttemptStatus = 'queued' | 'running' | 'graded' | 'not_gradable';
+
+export interface StoredAttempt {
+  id: string;
+  assessmentId: string;
+  assessmentVersion: string;
+  learnerId: string;
+  courseId: string | null;
+  status: AttemptStatus;
+  manifest: string;
+  answers: Record<string, string | string[]>;
+  notGradableReason: string | null;
+  score: number | null;
+  maxScore: number | null;
+  passed: boolean | null;
+  gradingRuns: number;
+  receivedAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  checks: Array<{
+    id: string;
+    title: string;
+    outcome: 'passed' | 'failed' | 'error';
+    points: number;
+    maxPoints: number;
+    message: string;
+    hint: string | null;
+    details: unknown;
+  }>;
+  quiz: Array<{
+    questionId: string;
+    answer: unknown;
+    points: number;
+    maxPoints: number;
+    matchedConcepts: string[];
+  }>;
+}
+
+/** The attempt was finished by someone else while this run graded it. */
+export class AttemptNotRunningError extends Error {
+  constructor(readonly attemptId: string) {
+    super(`attempt ${attemptId} is no longer running`);
+    this.name = 'AttemptNotRunningError';
+  }
+}
+
+const toNumber = (value: { toNumber(): number } | null): number | null =>
+  value === null ? null : value.toNumber();
+
+export class AttemptRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /** Stores a new attempt with its quiz answers; the assessment version is recorded once. */
+  async insert(attempt: NewAttempt): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      await tx.assessment.upsert({
+        where: { id_version: { id: attempt.assessment.id, version: attempt.assessment.version } },
+        create: attempt.assessment,
+        update: {},
+      });
+      await tx.attempt.create({
+        data: {
+          id: attempt.id,
+          assessmentId: attempt.assessment.id,
+          assessmentVersion: attempt.assessment.version,
+          learnerId: attempt.learnerId,
+          courseId: attempt.courseId ?? null,
+          manifest: attempt.manifest,
+          submittedAnswers: attempt.answers,
+          clusterSecret: attempt.clusterSecret ? Buffer.from(attempt.clusterSecret) : null,
+          idempotencyKey: attempt.idempotencyKey ?? null,
+          requestHash: attempt.requestHash,
+        },
+      });
+    });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.prisma.attempt.deleteMany({ where: { id } });
+  }
+
+  async findByIdempotencyKey(
+    key: string,
+  ): Promise<{ id: string; requestHash: string | null } | null> {
+    return this.prisma.attempt.findUnique({
+      where: { idempotencyKey: key },
+      select: { id: true, requestHash: true },
+    });
+  }
+
+  async find(id: string): Promise<StoredAttempt | null> {
+    const row = await this.prisma.attempt.findUnique({
+      where: { id },
+      include: {
+        checks: { orderBy: { position: 'asc' } },
+        quizAnswers: { orderBy: { position: 'asc' } },
+      },
+    });
+    if (!row) return null;
+    return {
+      id: row.id,
+      assessmentId: row.assessmentId,
+      assessmentVersion: row.assessmentVersion,
+      learnerId: row.learnerId,
+      courseId: row.courseId,
+      status: row.status,
+      manifest: row.manifest,
+      answers: row.submittedAnswers as Record<string, string | string[]>,
+      notGradableReason: row.notGradableReason,
+      score: toNumber(row.score),
+      maxScore: toNumber(row.maxScore),
+      passed: row.passed,
+      gradingRuns: row.gradingRuns,
+      receivedAt: row.receivedAt,
+      startedAt: row.startedAt,
+      finishedAt: row.finishedAt,
+      checks: row.checks.map((check) => ({
+        id: check.checkId,
+        title: check.title,
+        outcome: check.outcome,
+        points: check.pointsAwarded.toNumber(),
+        maxPoints: check.pointsPossible.toNumber(),
+        message: check.message,
+        hint: check.hint,
+        details: check.details,
+      })),
+      quiz: row.quizAnswers.map((answer) => ({
+        questionId: answer.questionId,
+        answer: answer.answer,
+        points: answer.pointsAwarded.toNumber(),
+        maxPoints: answer.pointsPossible.toNumber(),
+        matchedConcepts: answer.matchedConcepts,
+      })),
+    };
+  }
+
+  async readClusterSecret(id: string): Promise<Uint8Array | null> {
+    const row = await this.prisma.attempt.findUnique({
+      where: { id },
+      select: { clusterSecret: true },
+    });
+    return row?.clusterSecret ?? null;
+  }
+
+  /**
+   * Moves a queued (or, after a crash, running) attempt to running. Returns false when the
+   * attempt is already finished, so a duplicate delivery of the job does not grade twice.
+   */
+  async markRunning(id: string, startedAt: Date): Promise<boolean> {
+    const updated = await this.prisma.attempt.updateMany({
+      where: { id, status: { in: ['queued', 'running'] } },
+      data: { status: 'running', startedAt, gradingRuns: { increment: 1 } },
+    });
+    return updated.count === 1;
+  }
+
+  /**
+   * Writes the whole grade at once. Earlier partial rows (from a run that crashed) are replaced,
+   * so a retried job leaves exactly one set of results. The cluster secret is erased here.
+   */
+  async saveGrade(
+    id: string,
+    grade: AttemptGrade,
+    finishedAt: Date,
+    options: { notGradableReason?: string } = {},
+  ): Promise<void> {
+    const notGradable = options.notGradableReason !== undefined;
+    await this.prisma.$transaction(async (tx) => {
+      // Only a running attempt takes a grade: a run that lost the race (it timed out and the
+      // attempt was finished by another path) must not overwrite the outcome.
+      const finished = await tx.attempt.updateMany({
+        where: { id, status: 'running' },
+        // A not-gradable attempt keeps its per-check results but gets no score: a fault of the
+        // grader's must not read as the learner's.
+        data: {
+          status: notGradable ? 'not_gradable' : 'graded',
+          score: notGradable ? null : grade.score,
+          maxScore: grade.maxScore,
+          passed: notGradable ? null : grade.passed,
+          finishedAt,
+          clusterSecret: null,
+          notGradableReason: options.notGradableReason ?? null,
+        },
+      });
+      if (finished.count !== 1) throw new AttemptNotRunningError(id);
+      await tx.checkResult.deleteMany({ where: { attemptId: id } });
+      await tx.quizAnswer.deleteMany({ where: { attemptId: id } });
+      await tx.evidence.deleteMany({ where: { attemptId: id } });
+      await tx.checkResult.createMany({
+        data: grade.checks.map((check, position) => ({
+          attemptId: id,
+          checkId: check.id,
+          position,
+          title: check.title,
+          outcome: check.outcome,
+          pointsAwarded: check.points,
+          pointsPossible: check.maxPoints,
+          message: check.message,
+          hint: check.hint ?? null,
+          details: check.details as object,
+        })),
+      });
+      await tx.quizAnswer.createMany({
+        data: grade.quiz.map((answer, position) => ({
+          attemptId: id,
+          questionId: answer.questionId,
+          position,
+          answer: answer.answer ?? Prisma.JsonNull,
+          matchedConcepts: answer.matchedConcepts,
+          pointsAwarded: answer.points,
+          pointsPossible: answer.maxPoints,
+        })),
+      });
+      await tx.evidence.createMany({
+        data: grade.evidence.map((item) => ({
+          attemptId: id,
+          kind: item.kind,
+          data: item.data as object,
+        })),
+      });
+    });
+  }
+
+  /** Finishes an unfinished attempt as not gradable; a finished one is left as it is. */
+  async markNotGradable(id: string, reason: string, finishedAt: Date): Promise<boolean> {
+    const updated = await this.prisma.attempt.updateMany({
+      where: { id, status: { in: ['queued', 'running'] } },
+      data: { status: 'not_gradable', notGradableReason: reason, finishedAt, clusterSecret: null },
+    });
+    return updated.count === 1;
+  }
+
+  /** Attempts still queued: the worker re-enqueues them at start in case a POST crashed mid-way. */
+  async listQueuedIds(limit: number): Promise<string[]> {
+    const rows = await this.prisma.attempt.findMany({
+      where: { status: { in: ['queued', 'running'] } },
+      select: { id: true },
+      orderBy: { receivedAt: 'asc' },
+      take: limit,
+    });
+    return rows.map((row) => row.id);
+  }
+}

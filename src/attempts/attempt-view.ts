@@ -1,0 +1,61 @@
+import type { StoredAttempt } from './attempt-repository.js';
+
+/** The public JSON shape of an attempt: what GET /v1/attempts/:id answers. */
+export interface AttemptView {
+  id: string;
+  assessmentId: string;
+  assessmentVersion: string;
+  learnerId: string;
+  courseId: string | null;
+  status: StoredAttempt['status'];
+  score: number | null;
+  maxScore: number | null;
+  passed: boolean | null;
+  notGradableReason: string | null;
+  receivedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  checks: Array<{
+    id: string;
+    title: string;
+    outcome: 'passed' | 'failed' | 'error';
+    points: number;
+    maxPoints: number;
+    message: string;
+    hint: string | null;
+  }>;
+  quiz: Array<{ questionId: string; points: number; maxPoints: number; matchedConcepts: string[] }>;
+}
+
+export function toAttemptView(attempt: StoredAttempt): AttemptView {
+  return {
+    id: attempt.id,
+    assessmentId: attempt.assessmentId,
+    assessmentVersion: attempt.assessmentVersion,
+    learnerId: attempt.learnerId,
+    courseId: attempt.courseId,
+    status: attempt.status,
+    score: attempt.score,
+    maxScore: attempt.maxScore,
+    passed: attempt.passed,
+    notGradableReason: attempt.notGradableReason,
+    receivedAt: attempt.receivedAt.toISOString(),
+    startedAt: attempt.startedAt?.toISOString() ?? null,
+    finishedAt: attempt.finishedAt?.toISOString() ?? null,
+    checks: attempt.checks.map((check) => ({
+      id: check.id,
+      title: check.title,
+      outcome: check.outcome,
+      points: check.points,
+      maxPoints: check.maxPoints,
+      message: check.message,
+      hint: check.hint,
+    })),
+    quiz: attempt.quiz.map((answer) => ({
+      questionId: answer.questionId,
+      points: answer.points,
+      maxPoints: answer.maxPoints,
+      matchedConcepts: answer.matchedConcepts,
+    })),
+  };
+}

@@ -1,0 +1,85 @@
+import type { AssessmentCatalog } from '../assessments/assessment-catalog.js';
+import { gradeAttempt } from '../grading/grade-attempt.js';
+import type { ClusterReader } from '../grading/cluster-reader.js';
+import type { Logger } from '../logging/logger.js';
+import type { AttemptRepository } from './attempt-repository.js';
+import type { ClusterAccessRequest } from './attempt-request.js';
+
+export interface GradeStoredAttemptDependencies {
+  attempts: AttemptRepository;
+  catalog: AssessmentCatalog;
+  openClusterAccess: (sealed: Uint8Array) => ClusterAccessRequest;
+  /** Builds a client for this attempt's cluster only; absent until cluster checks are wired. */
+  connectCluster?: (access: ClusterAccessRequest, signal: AbortSignal) => ClusterReader;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export interface GradeStoredAttemptOptions {
+  attemptId: string;
+  /** On the last try, what still cannot be looked at makes the attempt not gradable. */
+  isLastTry: boolean;
+  signal: AbortSignal;
+}
+
+export type GradeStoredAttemptResult =
+  | { status: 'graded'; score: number; maxScore: number }
+  | { status: 'not_gradable'; reason: string }
+  | { status: 'already_finished' }
+  | { status: 'attempt_missing' };
+
+/** The grader could not look at something; trying again later may succeed. */
+export class GradingRetryableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GradingRetryableError';
+  }
+}
+
+/**
+ * Grades one stored attempt and stores the outcome. Safe to run again for the same attempt:
+ * finished attempts are left alone and a re-run replaces a crashed run's partial rows.
+ */
+export async function gradeStoredAttempt(
+  deps: GradeStoredAttemptDependencies,
+  { attemptId, isLastTry, signal }: GradeStoredAttemptOptions,
+): Promise<GradeStoredAttemptResult> {
+  const now = deps.now ?? (() => new Date());
+  const attempt = await deps.attempts.find(attemptId);
+  if (!attempt) return { status: 'attempt_missing' };
+  if (attempt.status === 'graded' || attempt.status === 'not_gradable') {
+    return { status: 'already_finished' };
+  }
+
+  const assessment = deps.catalog.get(attempt.assessmentId, attempt.assessmentVersion);
+  if (!assessment) {
+    const reason = `Assessment ${attempt.assessmentId} version ${attempt.assessmentVersion} is no longer available to the grader.`;
+    await deps.attempts.markNotGradable(attemptId, reason, now());
+    return { status: 'not_gradable', reason };
+  }
+  if (!(await deps.attempts.markRunning(attemptId, now()))) return { status: 'already_finished' };
+
+  const sealed = await deps.attempts.readClusterSecret(attemptId);
+  const cluster =
+    sealed && deps.connectCluster
+      ? deps.connectCluster(deps.openClusterAccess(sealed), signal)
+      : undefined;
+  const grade = await gradeAttempt({
+    assessment,
+    submission: { manifest: attempt.manifest, answers: attempt.answers },
+    cluster,
+    signal,
+  });
+
+  // A run that outlived its time limit has been given up on: its result must not be stored.
+  signal.throwIfAborted();
+  const unlooked = grade.checks.filter((check) => check.outcome === 'error');
+  if (unlooked.length === 0) {
+    await deps.attempts.saveGrade(attemptId, grade, now());
+    return { status: 'graded', score: grade.score, maxScore: grade.maxScore };
+  }
+  const reason = unlooked.map((check) => `${check.id}: ${check.message}`).join('; ');
+  if (!isLastTry) throw new GradingRetryableError(`could not grade every check: ${reason}`);
+  await deps.attempts.saveGrade(attemptId, grade, now(), { notGradableReason: reason });
+  return { status: 'not_gradable', reason };
+}

@@ -1,0 +1,133 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { AppError } from '../errors/app-error.js';
+import type { AssessmentCatalog } from '../assessments/assessment-catalog.js';
+import { parseManifest } from '../grading/manifest/parse-manifest.js';
+import { validateAnswers } from '../grading/quiz/validate-answers.js';
+import type { Logger } from '../logging/logger.js';
+import type { AttemptRequest } from './attempt-request.js';
+import type { AttemptRepository } from './attempt-repository.js';
+
+export interface SubmitAttemptDependencies {
+  catalog: AssessmentCatalog;
+  attempts: AttemptRepository;
+  enqueue: (attemptId: string) => Promise<void>;
+  sealClusterAccess: (access: NonNullable<AttemptRequest['cluster']>) => Uint8Array;
+  logger: Logger;
+}
+
+export interface SubmitAttemptOptions {
+  request: AttemptRequest;
+  idempotencyKey: string | undefined;
+}
+
+export interface SubmittedAttempt {
+  id: string;
+  /** False when an earlier request with the same idempotency key already created it. */
+  created: boolean;
+}
+
+/**
+ * Validates an attempt against its assessment, stores it and queues it for grading.
+ * What can be judged without grading (unknown assessment, YAML that does not parse, malformed
+ * answers) is refused here, so a learner hears about it at once.
+ */
+export async function submitAttempt(
+  deps: SubmitAttemptDependencies,
+  { request, idempotencyKey }: SubmitAttemptOptions,
+): Promise<SubmittedAttempt> {
+  const requestHash = hashRequest(request);
+  if (idempotencyKey) {
+    const earlier = await deps.attempts.findByIdempotencyKey(idempotencyKey);
+    if (earlier) return replayOrRefuse(earlier, requestHash);
+  }
+
+  const assessment = deps.catalog.get(request.assessmentId, request.assessmentVersion);
+  if (!assessment) {
+    throw new AppError('ASSESSMENT_NOT_FOUND', `No assessment "${request.assessmentId}".`, {
+      assessmentId: request.assessmentId,
+      assessmentVersion: request.assessmentVersion ?? null,
+    });
+  }
+  parseManifest(request.manifest);
+  validateAnswers(assessment, request.answers);
+
+  const id = randomUUID();
+  try {
+    await deps.attempts.insert({
+      id,
+      assessment: {
+        id: assessment.id,
+        version: assessment.version,
+        contentHash: assessment.contentHash,
+        title: assessment.title,
+      },
+      learnerId: request.learnerId,
+      courseId: request.courseId,
+      manifest: request.manifest,
+      answers: request.answers,
+      clusterSecret: request.cluster ? deps.sealClusterAccess(request.cluster) : undefined,
+      idempotencyKey,
+      requestHash,
+    });
+  } catch (error) {
+    // Two requests with one key raced: the loser answers as the winner did.
+    if (idempotencyKey && isUniqueViolation(error)) {
+      const earlier = await deps.attempts.findByIdempotencyKey(idempotencyKey);
+      if (earlier) return replayOrRefuse(earlier, requestHash);
+    }
+    throw error;
+  }
+
+  try {
+    await deps.enqueue(id);
+  } catch (error) {
+    // Without a job the attempt would wait forever: take it back and let the client retry.
+    deps.logger.error({ err: error, attemptId: id }, 'could not enqueue attempt; removed it');
+    await deps.attempts.delete(id);
+    throw new AppError(
+      'SERVICE_UNAVAILABLE',
+      'The grading queue is unavailable; try again.',
+      {},
+      {
+        cause: error,
+      },
+    );
+  }
+  return { id, created: true };
+}
+
+function replayOrRefuse(
+  earlier: { id: string; requestHash: string | null },
+  requestHash: string,
+): SubmittedAttempt {
+  if (earlier.requestHash !== requestHash) {
+    throw new AppError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was already used for a different request.',
+      { attemptId: earlier.id },
+    );
+  }
+  return { id: earlier.id, created: false };
+}
+
+function hashRequest(request: AttemptRequest): string {
+  return createHash('sha256').update(stableJson(request)).digest('hex');
+}
+
+/** JSON with sorted keys, so that key order in the client's body does not change the hash. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (
+    typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002'
+  );
+}

@@ -1,0 +1,50 @@
+/**
+ * Every error that kubegrade reports on purpose carries a stable code from this list.
+ * Clients branch on the code; people read the message. The HTTP status of each code is
+ * decided in one place: src/http/error-catalogue.ts.
+ */
+export const errorCodes = [
+  'VALIDATION_FAILED',
+  'BODY_TOO_LARGE',
+  'BODY_NOT_JSON',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'NOT_FOUND',
+  'ROUTE_NOT_FOUND',
+  'ASSESSMENT_NOT_FOUND',
+  'ATTEMPT_NOT_FOUND',
+  'IDEMPOTENCY_KEY_REUSED',
+  'MANIFEST_INVALID_YAML',
+  'MANIFEST_TOO_LARGE',
+  'MANIFEST_TOO_COMPLEX',
+  'ANSWER_INVALID',
+  'ASSESSMENT_INVALID',
+  'KUBECONFIG_REJECTED',
+  'CLUSTER_ADDRESS_REFUSED',
+  'SERVICE_UNAVAILABLE',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+export type ErrorDetails = Record<string, unknown>;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details: ErrorDetails = {},
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}

@@ -1,0 +1,53 @@
+/**
+ * The result of grading one attempt: what the worker stores and the API returns.
+ * Field names here are what integrations code against; change them only with a new API version.
+ */
+
+/** Three-valued on purpose: `error` means the grader could not look, which is never a fail. */
+export type CheckOutcome = 'passed' | 'failed' | 'error';
+
+export interface CheckGrade {
+  id: string;
+  title: string;
+  outcome: CheckOutcome;
+  points: number;
+  maxPoints: number;
+  /** Plain-words feedback for the learner: why it passed or what is wrong. */
+  message: string;
+  hint?: string;
+  /** Machine-readable evidence that decided the outcome (expected/actual, reason...). */
+  details: Record<string, unknown>;
+}
+
+export interface QuizGrade {
+  questionId: string;
+  /** The learner's raw answer: free text, or the ids of the chosen options. */
+  answer: string | string[] | null;
+  points: number;
+  maxPoints: number;
+  matchedConcepts: string[];
+  message: string;
+}
+
+/** Something the grader observed: the parsed manifest, a cluster object, events, a timeline. */
+export interface EvidenceItem {
+  kind: string;
+  data: unknown;
+}
+
+export interface AttemptGrade {
+  score: number;
+  maxScore: number;
+  passed: boolean;
+  checks: CheckGrade[];
+  quiz: QuizGrade[];
+  evidence: EvidenceItem[];
+}
+
+/** Quiz answers as submitted, keyed by question id. */
+export type QuizAnswers = Record<string, string | string[]>;
+
+export interface AttemptSubmission {
+  manifest: string;
+  answers: QuizAnswers;
+}

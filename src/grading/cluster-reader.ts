@@ -1,0 +1,56 @@
+/**
+ * What the grader may ask of a learner's cluster: read-only, one namespace, Kubernetes objects as
+ * plain JSON (as the API server returns them). Implemented with @kubernetes/client-node in
+ * src/cluster/; the grading domain depends only on this interface.
+ *
+ * Contract for implementations:
+ * - "not there" is an answer: a 404 resolves to `undefined` (or an empty list);
+ * - "could not look" is not: 401/403, timeouts, 5xx and network failures reject with a
+ *   ClusterReadError, which the engine reports as outcome `error` (never `failed`).
+ */
+export interface ClusterReader {
+  readPod(options: { namespace: string; name: string }): Promise<KubeObject | undefined>;
+  listPods(options: { namespace: string; labelSelector?: string; fieldSelector?: string }): Promise<KubeObject[]>;
+  /** Core events, e.g. `fieldSelector: involvedObject.name=my-pod`. */
+  listEvents(options: { namespace: string; fieldSelector?: string }): Promise<KubeObject[]>;
+  listReplicaSets(options: { namespace: string; labelSelector?: string }): Promise<KubeObject[]>;
+  listDeployments(options: { namespace: string; labelSelector?: string }): Promise<KubeObject[]>;
+  /** Resolves to `undefined` when the Pod (or container) does not exist. */
+  readPodLog(options: {
+    namespace: string;
+    name: string;
+    container?: string;
+    tailLines?: number;
+    limitBytes?: number;
+  }): Promise<string | undefined>;
+  /**
+   * Streams Pod changes to `onEvent` until `signal` aborts or the server ends the watch; resolves
+   * then. Starts from `resourceVersion` when given, so nothing between a list and a watch is lost.
+   */
+  watchPods(
+    options: { namespace: string; labelSelector?: string; fieldSelector?: string; resourceVersion?: string; signal: AbortSignal },
+    onEvent: (event: PodWatchEvent) => void,
+  ): Promise<void>;
+}
+
+/** A Kubernetes object as JSON. Check runners parse the fields they need; nothing is trusted. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+    ownerReferences?: unknown[];
+    deletionTimestamp?: string;
+    [field: string]: unknown;
+  };
+  [field: string]: unknown;
+}
+
+export interface PodWatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  object: KubeObject;
+}

@@ -1,0 +1,57 @@
+import { roundToHundredths, type Assessment } from '../assessments/assessment.js';
+import type { AttemptGrade, AttemptSubmission, CheckGrade, EvidenceItem } from './attempt-grade.js';
+import type { CheckContext } from './checks/check-context.js';
+import type { ClusterReader } from './cluster-reader.js';
+import { systemClock, type GradingClock } from './grading-clock.js';
+import { readSubmittedManifest, type SubmittedManifest } from './manifest/submitted-manifest.js';
+import { gradeQuiz } from './quiz/grade-quiz.js';
+import { runCheck } from './run-check.js';
+
+export interface GradeAttemptOptions {
+  assessment: Assessment;
+  submission: AttemptSubmission;
+  /** The learner's cluster; without it cluster checks end as `error` (CLUSTER_NOT_PROVIDED). */
+  cluster?: ClusterReader;
+  clock?: GradingClock;
+  /** Aborting stops grading between checks (and inside waits) with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Grades one attempt against its rubric: every check in order, then the quiz. A check the grader
+ * could not run scores 0 with outcome `error`; the caller decides whether to retry or to report
+ * the attempt as not gradable. `passed` compares the score with passingScore × maxScore.
+ */
+export async function gradeAttempt({ assessment, submission, cluster, clock = systemClock, signal }: GradeAttemptOptions): Promise<AttemptGrade> {
+  const manifest = readSubmittedManifest(submission.manifest);
+  const evidence: EvidenceItem[] = [manifestEvidence(manifest)];
+  const context: CheckContext = {
+    assessment,
+    manifest,
+    clock,
+    recordEvidence: (item) => evidence.push(item),
+    ...(cluster === undefined ? {} : { cluster }),
+    ...(signal === undefined ? {} : { signal }),
+  };
+
+  const checks: CheckGrade[] = [];
+  for (const check of assessment.checks) {
+    signal?.throwIfAborted();
+    checks.push(await runCheck(check, context));
+  }
+  const quiz = gradeQuiz({ questions: assessment.quiz, answers: submission.answers });
+
+  const score = roundToHundredths([...checks, ...quiz].reduce((sum, item) => sum + item.points, 0));
+  const maxScore = assessment.maxScore;
+  // Compared in hundredths, like the stored scores, so 10.5 of 15 passes a 0.7 threshold exactly.
+  const passed = Math.round(score * 100) >= Math.round(assessment.passingScore * maxScore * 100);
+  return { score, maxScore, passed, checks, quiz, evidence };
+}
+
+function manifestEvidence(manifest: SubmittedManifest): EvidenceItem {
+  if (manifest.status === 'parsed') return { kind: 'manifest', data: { documents: manifest.documents } };
+  return {
+    kind: 'manifest',
+    data: { documents: [], error: { code: manifest.error.code, message: manifest.error.message, details: manifest.error.details } },
+  };
+}

@@ -1,0 +1,44 @@
+import type { Check } from '../assessments/format/assessment-file.js';
+import type { CheckGrade } from './attempt-grade.js';
+import { composeCheckMessage } from './checks/check-message.js';
+import type { CheckContext } from './checks/check-context.js';
+import { runnerFor } from './checks/check-runners.js';
+import type { CheckVerdict } from './checks/check-verdict.js';
+import { ClusterReadError } from './cluster-read-error.js';
+
+/** Runs one check and turns its verdict into the stored result: points, message, hint. */
+export async function runCheck(check: Check, context: CheckContext): Promise<CheckGrade> {
+  const verdict = await runSafely(check, context);
+  const grade: CheckGrade = {
+    id: check.id,
+    title: check.title,
+    outcome: verdict.outcome,
+    points: verdict.outcome === 'passed' ? check.points : 0,
+    maxPoints: check.points,
+    message: composeCheckMessage(check, verdict),
+    details: {
+      ...verdict.details,
+      ...(verdict.outcome === 'failed' ? { failureMode: verdict.failureMode } : {}),
+      ...(verdict.outcome === 'error' ? { reason: verdict.reason } : {}),
+    },
+  };
+  if (verdict.outcome === 'failed' && check.hint !== undefined) grade.hint = check.hint;
+  return grade;
+}
+
+async function runSafely(check: Check, context: CheckContext): Promise<CheckVerdict> {
+  try {
+    return await runnerFor(check)(check, context);
+  } catch (error) {
+    // Not being able to read the cluster is the grader's problem, never the learner's mistake.
+    if (error instanceof ClusterReadError) {
+      return {
+        outcome: 'error',
+        reason: error.reason,
+        explanation: `the grader could not read your cluster (${error.reason.toLowerCase().replace('_', ' ')}), so this check could not be run; it does not count against you`,
+        details: { httpStatus: error.httpStatus ?? null, error: error.message },
+      };
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,41 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { AssessmentCatalog } from '../assessments/assessment-catalog.js';
+import { createAssessmentsRouter } from '../assessments/assessments-router.js';
+import type { AttemptRepository } from '../attempts/attempt-repository.js';
+import { createAttemptsRouter } from '../attempts/attempts-router.js';
+import type { SubmitAttemptDependencies } from '../attempts/submit-attempt.js';
+import type { Logger } from '../logging/logger.js';
+import { createErrorHandler, requireJsonBody, routeNotFound } from './error-handler.js';
+import { createHealthRouter, type ReadinessProbe } from './health-router.js';
+
+export interface AppDependencies {
+  catalog: AssessmentCatalog;
+  attempts: AttemptRepository;
+  enqueue: (attemptId: string) => Promise<void>;
+  sealClusterAccess: SubmitAttemptDependencies['sealClusterAccess'];
+  readiness: ReadinessProbe[];
+  logger: Logger;
+  bodyLimitBytes: number;
+  trustProxy?: boolean;
+}
+
+/** Builds the Express app from its dependencies; the server entry point owns their lifecycle. */
+export function createApp(deps: AppDependencies): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy ?? false);
+  app.use(helmet());
+  app.use(createHealthRouter(deps.readiness));
+
+  const api = express.Router();
+  api.use(requireJsonBody);
+  api.use(express.json({ limit: deps.bodyLimitBytes, strict: true }));
+  api.use('/assessments', createAssessmentsRouter(deps.catalog));
+  api.use('/attempts', createAttemptsRouter(deps));
+  app.use('/v1', api);
+
+  app.use(routeNotFound);
+  app.use(createErrorHandler(deps.logger));
+  return app;
+}

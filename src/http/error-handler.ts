@@ -1,0 +1,60 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError, isAppError } from '../errors/app-error.js';
+import type { Logger } from '../logging/logger.js';
+import { httpStatusByCode } from './error-catalogue.js';
+
+/** Errors raised by Express's own body parser, recognised by their documented `type`. */
+function fromBodyParserError(error: unknown): AppError | undefined {
+  if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
+  switch ((error as { type: unknown }).type) {
+    case 'entity.too.large':
+      return new AppError('BODY_TOO_LARGE', 'The request body is larger than the limit.', {
+        limitBytes: (error as { limit?: number }).limit,
+      });
+    case 'entity.parse.failed':
+      return new AppError('BODY_NOT_JSON', 'The request body is not valid JSON.');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', 'The request body encoding is not supported.');
+    default:
+      return undefined;
+  }
+}
+
+export function createErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const known = isAppError(error) ? error : fromBodyParserError(error);
+    if (known) {
+      const status = httpStatusByCode[known.code];
+      if (status >= 500) logger.error({ err: known, path: req.path }, known.message);
+      res.status(status).json({
+        error: { code: known.code, message: known.message, details: known.details },
+      });
+      return;
+    }
+    // An unexpected error: log it whole, tell the client nothing internal.
+    logger.error({ err: error, method: req.method, path: req.path }, 'unhandled request error');
+    res.status(500).json({
+      error: { code: 'INTERNAL', message: 'Something went wrong on our side.', details: {} },
+    });
+  };
+}
+
+export const routeNotFound: RequestHandler = (req, _res, next) => {
+  next(new AppError('ROUTE_NOT_FOUND', `No route for ${req.method} ${req.path}.`));
+};
+
+/** Bodies are JSON only: anything else is refused before parsing. */
+export const requireJsonBody: RequestHandler = (req, _res, next) => {
+  const sendsBody = ['POST', 'PUT', 'PATCH'].includes(req.method);
+  // `req.is` is null when there is no body at all, false when the type is another one.
+  if (sendsBody && req.is('application/json') !== 'application/json') {
+    next(
+      new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.', {
+        contentType: req.headers['content-type'] ?? null,
+      }),
+    );
+    return;
+  }
+  next();
+};

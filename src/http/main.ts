@@ -1,0 +1,31 @@
+import { ConfigError, loadConfig } from '../config/config.js';
+import { createLogger } from '../logging/logger.js';
+import { openServices } from '../runtime/services.js';
+import { startApiServer } from './server.js';
+
+/** `npm start`: the API process. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.logLevel, name: 'kubegrade-api' });
+  const services = await openServices(config, logger, 'producer');
+  const { stop } = await startApiServer(services);
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'stopping API');
+    await stop();
+    await services.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+void main();

@@ -1,0 +1,62 @@
+import type { Redis } from 'ioredis';
+import {
+  loadAssessmentCatalog,
+  type AssessmentCatalog,
+} from '../assessments/assessment-catalog.js';
+import { AttemptRepository } from '../attempts/attempt-repository.js';
+import { SecretBox } from '../cluster/secret-box.js';
+import type { Config } from '../config/config.js';
+import { createPrismaClient } from '../db/prisma-client.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Logger } from '../logging/logger.js';
+import { createGradingQueue, type GradingQueue } from '../queue/grading-queue.js';
+import { createRedisConnection } from '../queue/redis-connection.js';
+
+/** The long-lived adapters that the API and the worker both need, opened and closed together. */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  prisma: PrismaClient;
+  redis: Redis;
+  queue: GradingQueue;
+  catalog: AssessmentCatalog;
+  attempts: AttemptRepository;
+  secrets: SecretBox;
+  close: () => Promise<void>;
+}
+
+export async function openServices(
+  config: Config,
+  logger: Logger,
+  role: 'producer' | 'worker',
+): Promise<Services> {
+  const catalog = await loadAssessmentCatalog(
+    config.assessmentsDir ? { directory: config.assessmentsDir } : {},
+  );
+  const prisma = createPrismaClient({ databaseUrl: config.databaseUrl });
+  const redis = createRedisConnection({ url: config.redisUrl, role });
+  // A failed Redis connection is reported by readiness and by the calls that need it.
+  redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+  const queue = createGradingQueue({
+    connection: redis,
+    name: config.queue.name,
+    attempts: config.worker.jobAttempts,
+    backoffMs: config.worker.jobBackoffMs,
+  });
+  queue.on('error', (error) => logger.warn({ err: error }, 'queue error'));
+  return {
+    config,
+    logger,
+    prisma,
+    redis,
+    queue,
+    catalog,
+    attempts: new AttemptRepository(prisma),
+    secrets: new SecretBox(config.clusterSecretKeys),
+    close: async () => {
+      await queue.close();
+      redis.disconnect();
+      await prisma.$disconnect();
+    },
+  };
+}

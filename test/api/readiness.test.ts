@@ -1,0 +1,27 @@
+import request from 'supertest';
+import { pino } from 'pino';
+import type { AssessmentCatalog } from '../../src/assessments/assessment-catalog.js';
+import type { AttemptRepository } from '../../src/attempts/attempt-repository.js';
+import { createApp } from '../../src/http/create-app.js';
+import { createRedisConnection } from '../../src/queue/redis-connection.js';
+
+describe('GET /readyz when Redis cannot be reached', () => {
+  it('answers 503 naming the dependency that is down', async () => {
+    // A port nothing listens on: the real client, failing for real.
+    const redis = createRedisConnection({ url: 'redis://127.0.0.1:1', role: 'producer' });
+    redis.on('error', () => undefined);
+    const app = createApp({
+      catalog: { list: () => [], get: () => undefined } as unknown as AssessmentCatalog,
+      attempts: {} as AttemptRepository,
+      enqueue: async () => undefined,
+      sealClusterAccess: () => new Uint8Array(),
+      readiness: [{ name: 'redis', check: async () => void (await redis.ping()) }],
+      logger: pino({ level: 'silent' }),
+      bodyLimitBytes: 1024,
+    });
+    const response = await request(app).get('/readyz').expect(503);
+    expect(response.body.status).toBe('unavailable');
+    expect(response.body.checks.redis.status).toBe('unavailable');
+    redis.disconnect();
+  });
+});

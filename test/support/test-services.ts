@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import type { Express } from 'express';
+import type { Worker } from 'bullmq';
+import { pino } from 'pino';
+import {
+  loadAssessmentCatalog,
+  type AssessmentCatalog,
+} from '../../src/assessments/assessment-catalog.js';
+import { AttemptRepository } from '../../src/attempts/attempt-repository.js';
+import { openClusterAccess, sealClusterAccess } from '../../src/cluster/sealed-cluster-access.js';
+import { SecretBox } from '../../src/cluster/secret-box.js';
+import type { PrismaClient } from '../../src/generated/prisma/client.js';
+import { createApp } from '../../src/http/create-app.js';
+import type { Logger } from '../../src/logging/logger.js';
+import {
+  createGradingQueue,
+  enqueueGrading,
+  type GradingQueue,
+} from '../../src/queue/grading-queue.js';
+import { createRedisConnection } from '../../src/queue/redis-connection.js';
+import { createGradingWorker } from '../../worker/grading-worker.js';
+import { createTestDatabase } from './test-database.js';
+
+export const testRedisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A log sink that keeps every line, so tests can assert what was (and was not) logged. */
+export function createCapturingLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const logger = pino(
+    { level: 'debug', redact: { paths: [], censor: '[redacted]' } },
+    { write: (line: string) => void lines.push(line) },
+  );
+  return { logger, lines };
+}
+
+export interface TestServices {
+  app: Express;
+  prisma: PrismaClient;
+  attempts: AttemptRepository;
+  queue: GradingQueue;
+  queueName: string;
+  catalog: AssessmentCatalog;
+  secrets: SecretBox;
+  logLines: string[];
+  logger: Logger;
+  startWorker: (options?: { concurrency?: number; jobTimeoutMs?: number }) => Worker;
+  close: () => Promise<void>;
+}
+
+/**
+ * Everything a test needs, isolated: its own database, its own queue name on the shared Redis,
+ * and workers that it must stop (close() stops them all).
+ */
+export async function openTestServices(
+  options: { bodyLimitBytes?: number; jobAttempts?: number; backoffMs?: number } = {},
+): Promise<TestServices> {
+  const database = await createTestDatabase();
+  const { logger, lines } = createCapturingLogger();
+  const queueName = `test-${randomUUID()}`;
+  const producer = createRedisConnection({ url: testRedisUrl, role: 'producer' });
+  const queue = createGradingQueue({
+    connection: producer,
+    name: queueName,
+    attempts: options.jobAttempts ?? 3,
+    backoffMs: options.backoffMs ?? 50,
+  });
+  const catalog = await loadAssessmentCatalog({});
+  const attempts = new AttemptRepository(database.prisma);
+  const secrets = new SecretBox([{ id: 'test', key: Buffer.alloc(32, 7) }]);
+  const app = createApp({
+    catalog,
+    attempts,
+    enqueue: (attemptId) => enqueueGrading(queue, attemptId),
+    sealClusterAccess: (access) => sealClusterAccess(secrets, access),
+    readiness: [
+      { name: 'postgres', check: async () => void (await database.prisma.$queryRaw`SELECT 1`) },
+      { name: 'redis', check: async () => void (await producer.ping()) },
+    ],
+    logger,
+    bodyLimitBytes: options.bodyLimitBytes ?? 256 * 1024,
+  });
+
+  const workers: Worker[] = [];
+  const workerConnections: Array<ReturnType<typeof createRedisConnection>> = [];
+  const startWorker: TestServices['startWorker'] = (workerOptions = {}) => {
+    const connection = createRedisConnection({ url: testRedisUrl, role: 'worker' });
+    workerConnections.push(connection);
+    const worker = createGradingWorker({
+      connection,
+      queueName,
+      concurrency: workerOptions.concurrency ?? 2,
+      jobTimeoutMs: workerOptions.jobTimeoutMs ?? 20_000,
+      grading: {
+        attempts,
+        catalog,
+        openClusterAccess: (sealed) => openClusterAccess(secrets, sealed),
+        logger,
+      },
+      logger,
+    });
+    workers.push(worker);
+    return worker;
+  };
+
+  return {
+    app,
+    prisma: database.prisma,
+    attempts,
+    queue,
+    queueName,
+    catalog,
+    secrets,
+    logLines: lines,
+    logger,
+    startWorker,
+    close: async () => {
+      await Promise.all(workers.map((worker) => worker.close()));
+      workerConnections.forEach((connection) => connection.disconnect());
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+      producer.disconnect();
+      await database.drop();
+    },
+  };
+}
+
+/** Polls the stored attempt until it leaves queued/running, or fails the test after a bound. */
+export async function waitForFinishedAttempt(
+  attempts: AttemptRepository,
+  id: string,
+  timeoutMs = 15_000,
+): Promise<NonNullable<Awaited<ReturnType<AttemptRepository['find']>>>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const attempt = await attempts.find(id);
+    if (attempt && (attempt.status === 'graded' || attempt.status === 'not_gradable'))
+      return attempt;
+    if (Date.now() > deadline) {
+      throw new Error(`attempt ${id} still ${attempt?.status ?? 'missing'} after ${timeoutMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

@@ -1,0 +1,63 @@
+import { ConfigError, loadConfig } from '../src/config/config.js';
+import { openClusterAccess } from '../src/cluster/sealed-cluster-access.js';
+import { createLogger } from '../src/logging/logger.js';
+import { openServices } from '../src/runtime/services.js';
+import { createRedisConnection } from '../src/queue/redis-connection.js';
+import { createGradingWorker } from './grading-worker.js';
+import { requeueStrandedAttempts } from './requeue-stranded-attempts.js';
+
+/** `npm run worker`: grades attempts until SIGTERM, then lets in-flight jobs finish. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.logLevel, name: 'kubegrade-worker' });
+  const services = await openServices(config, logger, 'worker');
+  const workerConnection = createRedisConnection({ url: config.redisUrl, role: 'worker' });
+  const worker = createGradingWorker({
+    connection: workerConnection,
+    queueName: config.queue.name,
+    concurrency: config.worker.concurrency,
+    jobTimeoutMs: config.worker.jobTimeoutMs,
+    grading: {
+      attempts: services.attempts,
+      catalog: services.catalog,
+      openClusterAccess: (sealed) => openClusterAccess(services.secrets, sealed),
+      logger,
+    },
+    logger,
+  });
+  await requeueStrandedAttempts({ attempts: services.attempts, queue: services.queue, logger });
+  logger.info(
+    { concurrency: config.worker.concurrency, queue: config.queue.name },
+    'worker started',
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping worker: finishing in-flight jobs');
+    const forced = setTimeout(() => {
+      logger.error('in-flight jobs did not finish in time; exiting');
+      process.exit(1);
+    }, config.worker.shutdownTimeoutMs);
+    await worker.close();
+    workerConnection.disconnect();
+    await services.close();
+    clearTimeout(forced);
+    logger.info('worker stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+void main();
