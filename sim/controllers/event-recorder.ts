@@ -7,6 +7,7 @@
 import { formatMicroTime, formatTime, type SimClock } from '../clock.js';
 import type { Registry } from '../api/registry.js';
 import { eventsResource } from '../api/resources/index.js';
+import { ApiError } from '../errors.js';
 import type { CoreEvent, KubeObject } from '../types.js';
 
 export interface EventSpec {
@@ -107,7 +108,12 @@ export class EventRecorder {
         reportingInstance: spec.host ?? '',
       });
     }
-    this.registry.create(eventsResource, namespace, body, { manager });
+    try {
+      this.registry.create(eventsResource, namespace, body, { manager });
+    } catch (error) {
+      // Like a real component, an event the API refuses (e.g. in a Terminating namespace) is dropped.
+      if (!(error instanceof ApiError)) throw error;
+    }
   }
 
   /** `%x` of the time in nanoseconds, as client-go names events; bumped to stay unique. */

@@ -23,10 +23,15 @@ const assessmentFileName = 'assessment.yaml';
  * drafts or shared material); any invalid file fails the whole load, so a broken rubric is
  * noticed at start-up rather than when a learner submits.
  */
-export async function loadAssessmentCatalog(options: LoadAssessmentCatalogOptions = {}): Promise<AssessmentCatalog> {
+export async function loadAssessmentCatalog(
+  options: LoadAssessmentCatalogOptions = {},
+): Promise<AssessmentCatalog> {
   const directory = options.directory ?? defaultAssessmentsDirectory();
   const entries = await readdir(directory, { withFileTypes: true });
-  const folders = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const folders = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
 
   const assessments: Assessment[] = [];
   for (const folder of folders) {
@@ -41,7 +46,8 @@ export async function loadAssessmentCatalog(options: LoadAssessmentCatalogOption
     list: () => [...assessments],
     get(id, version) {
       const assessment = byId.get(id);
-      if (assessment === undefined || (version !== undefined && assessment.version !== version)) return undefined;
+      if (assessment === undefined || (version !== undefined && assessment.version !== version))
+        return undefined;
       return assessment;
     },
   };
@@ -56,6 +62,7 @@ async function readIfExists(file: string): Promise<Uint8Array | undefined> {
   }
 }
 
+// Structural, not `instanceof Error`: errors from Node's fs may come from another realm (jest's VM).
 function isFileNotFound(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && error.code === 'ENOENT';
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT';
 }

@@ -32,16 +32,29 @@ export function parseAssessment({ bytes, file, expectedId }: ParseAssessmentOpti
   const lines = mapYamlSourceLines(text, events);
   const documents = constructYaml(text, events, file);
   if (documents.length > 1) {
-    throw invalid(file, [{ path: '', line: lines.lineOf([]), message: 'An assessment file holds a single YAML document' }]);
+    throw invalid(file, [
+      {
+        path: '',
+        line: lines.lineOf([]),
+        message: 'An assessment file holds a single YAML document',
+      },
+    ]);
   }
 
   const result = assessmentFile.safeParse(documents[0] ?? null);
   if (!result.success) {
-    throw invalid(file, result.error.issues.map((issue) => describeIssue(issue, lines.lineOf)));
+    throw invalid(
+      file,
+      result.error.issues.map((issue) => describeIssue(issue, lines.lineOf)),
+    );
   }
   if (expectedId !== undefined && result.data.id !== expectedId) {
     throw invalid(file, [
-      { path: 'id', line: lines.lineOf(['id']), message: `The id "${result.data.id}" must equal its folder name "${expectedId}"` },
+      {
+        path: 'id',
+        line: lines.lineOf(['id']),
+        message: `The id "${result.data.id}" must equal its folder name "${expectedId}"`,
+      },
     ]);
   }
 
@@ -74,7 +87,10 @@ function yamlSyntaxError(error: unknown, file: string): AppError {
   return invalid(file, [{ path: '', line, message: `Not valid YAML: ${error.reason}` }]);
 }
 
-function describeIssue(issue: z.core.$ZodIssue, lineOf: (path: readonly PropertyKey[]) => number): AssessmentIssue {
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  lineOf: (path: readonly PropertyKey[]) => number,
+): AssessmentIssue {
   const { path, message } = mostSpecific(issue, []);
   return { path: formatPath(path), line: lineOf(path), message };
 }
@@ -95,14 +111,21 @@ function mostSpecific(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): 
     return { path, message: issue.issues[0].message, aboutWrittenText: true };
   }
   if (issue.code !== 'invalid_union' || issue.errors.length === 0) {
-    return { path, message: issue.message, aboutWrittenText: !issue.message.endsWith('received undefined') };
+    return {
+      path,
+      message: issue.message,
+      aboutWrittenText: !issue.message.endsWith('received undefined'),
+    };
   }
   const candidates = issue.errors.flat().map((nested) => mostSpecific(nested, path));
-  return candidates.reduce((best, candidate) => (isMoreSpecific(candidate, best) ? candidate : best), {
-    path,
-    message: issue.message,
-    aboutWrittenText: false,
-  });
+  return candidates.reduce(
+    (best, candidate) => (isMoreSpecific(candidate, best) ? candidate : best),
+    {
+      path,
+      message: issue.message,
+      aboutWrittenText: false,
+    },
+  );
 }
 
 interface SpecificIssue {
@@ -122,5 +145,9 @@ function invalid(file: string, issues: AssessmentIssue[]): AppError {
     .map((issue) => `  line ${issue.line}${issue.path ? ` (${issue.path})` : ''}: ${issue.message}`)
     .join('\n');
   const more = issues.length > 5 ? `\n  ...and ${issues.length - 5} more` : '';
-  return new AppError('ASSESSMENT_INVALID', `${file} is not a valid assessment:\n${listed}${more}`, { file, issues });
+  return new AppError(
+    'ASSESSMENT_INVALID',
+    `${file} is not a valid assessment:\n${listed}${more}`,
+    { file, issues },
+  );
 }

@@ -46,13 +46,23 @@ export function toPublicAssessment(assessment: Assessment): PublicAssessment {
       allowInsecureTls: assessment.inputs.allowInsecureTls,
     },
     requiresCluster: requiresCluster(assessment),
-    checks: assessment.checks.map((check) => ({ id: check.id, title: check.title, points: check.points, kind: check.kind })),
+    checks: assessment.checks.map((check) => ({
+      id: check.id,
+      title: check.title,
+      points: check.points,
+      kind: check.kind,
+    })),
     quiz: assessment.quiz.map(toPublicQuestion),
   };
 }
 
 function toPublicQuestion(question: QuizQuestion): PublicQuizQuestion {
-  const shown: PublicQuizQuestion = { id: question.id, prompt: question.prompt, type: question.type, points: question.points };
+  const shown: PublicQuizQuestion = {
+    id: question.id,
+    prompt: question.prompt,
+    type: question.type,
+    points: question.points,
+  };
   if (question.type !== 'free-text') {
     shown.choices = question.choices.map((choice) => ({ id: choice.id, text: choice.text }));
   }

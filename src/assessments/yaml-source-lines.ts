@@ -12,7 +12,13 @@ export interface YamlSourceLines {
 
 type Frame =
   | { type: 'document' }
-  | { type: 'mapping'; path: PathSegment[]; awaitingKey: boolean; key: PathSegment | undefined; keyOffset: number }
+  | {
+      type: 'mapping';
+      path: PathSegment[];
+      awaitingKey: boolean;
+      key: PathSegment | undefined;
+      keyOffset: number;
+    }
   | { type: 'sequence'; path: PathSegment[]; nextIndex: number }
   // A mapping or sequence used as a mapping key: nothing inside it is addressable by path.
   | { type: 'ignored' };
@@ -35,11 +41,17 @@ export function mapYamlSourceLines(text: string, events: readonly Event[]): Yaml
       continue;
     }
     if (documentsSeen > 1) {
-      if (event.type === EVENT_ID.MAPPING || event.type === EVENT_ID.SEQUENCE) stack.push({ type: 'ignored' });
+      if (event.type === EVENT_ID.MAPPING || event.type === EVENT_ID.SEQUENCE)
+        stack.push({ type: 'ignored' });
       continue;
     }
 
-    const nodeOffset = event.type === EVENT_ID.SCALAR ? event.valueStart : event.type === EVENT_ID.ALIAS ? event.anchorStart : event.start;
+    const nodeOffset =
+      event.type === EVENT_ID.SCALAR
+        ? event.valueStart
+        : event.type === EVENT_ID.ALIAS
+          ? event.anchorStart
+          : event.start;
     const parent = stack[stack.length - 1];
     let nodePath: PathSegment[] | undefined;
 
@@ -50,7 +62,8 @@ export function mapYamlSourceLines(text: string, events: readonly Event[]): Yaml
       parent.awaitingKey = false;
       parent.key = event.type === EVENT_ID.SCALAR ? getScalarValue(text, event) : undefined;
       parent.keyOffset = nodeOffset;
-      if (event.type === EVENT_ID.MAPPING || event.type === EVENT_ID.SEQUENCE) stack.push({ type: 'ignored' });
+      if (event.type === EVENT_ID.MAPPING || event.type === EVENT_ID.SEQUENCE)
+        stack.push({ type: 'ignored' });
       continue;
     } else if (parent.type === 'mapping') {
       parent.awaitingKey = true;
@@ -66,16 +79,24 @@ export function mapYamlSourceLines(text: string, events: readonly Event[]): Yaml
     }
 
     if (event.type === EVENT_ID.MAPPING) {
-      stack.push(nodePath ? { type: 'mapping', path: nodePath, awaitingKey: true, key: undefined, keyOffset: -1 } : { type: 'ignored' });
+      stack.push(
+        nodePath
+          ? { type: 'mapping', path: nodePath, awaitingKey: true, key: undefined, keyOffset: -1 }
+          : { type: 'ignored' },
+      );
     } else if (event.type === EVENT_ID.SEQUENCE) {
-      stack.push(nodePath ? { type: 'sequence', path: nodePath, nextIndex: 0 } : { type: 'ignored' });
+      stack.push(
+        nodePath ? { type: 'sequence', path: nodePath, nextIndex: 0 } : { type: 'ignored' },
+      );
     }
   }
 
   const lineStarts = findLineStarts(text);
   return {
     lineOf(path) {
-      const segments = path.map((segment) => (typeof segment === 'number' ? segment : String(segment)));
+      const segments = path.map((segment) =>
+        typeof segment === 'number' ? segment : String(segment),
+      );
       for (let length = segments.length; length >= 0; length -= 1) {
         const offset = offsetsByPath.get(pathKey(segments.slice(0, length)));
         if (offset !== undefined && offset >= 0) return lineAt(lineStarts, offset);

@@ -1,5 +1,6 @@
 /** Why the grader could not look at the learner's cluster. None of these is the learner's mistake. */
-export type ClusterReadFailure = 'UNAUTHORIZED' | 'FORBIDDEN' | 'TIMEOUT' | 'SERVER_ERROR' | 'UNREACHABLE';
+export type ClusterReadFailure =
+  'UNAUTHORIZED' | 'FORBIDDEN' | 'TIMEOUT' | 'SERVER_ERROR' | 'UNREACHABLE';
 
 /**
  * Thrown by a ClusterReader when it could not get an answer. The engine turns it into a check
@@ -9,7 +10,11 @@ export class ClusterReadError extends Error {
   readonly reason: ClusterReadFailure;
   readonly httpStatus: number | undefined;
 
-  constructor(reason: ClusterReadFailure, message: string, options: { httpStatus?: number; cause?: unknown } = {}) {
+  constructor(
+    reason: ClusterReadFailure,
+    message: string,
+    options: { httpStatus?: number; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'ClusterReadError';
     this.reason = reason;

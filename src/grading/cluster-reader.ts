@@ -10,7 +10,11 @@
  */
 export interface ClusterReader {
   readPod(options: { namespace: string; name: string }): Promise<KubeObject | undefined>;
-  listPods(options: { namespace: string; labelSelector?: string; fieldSelector?: string }): Promise<KubeObject[]>;
+  listPods(options: {
+    namespace: string;
+    labelSelector?: string;
+    fieldSelector?: string;
+  }): Promise<KubeObject[]>;
   /** Core events, e.g. `fieldSelector: involvedObject.name=my-pod`. */
   listEvents(options: { namespace: string; fieldSelector?: string }): Promise<KubeObject[]>;
   listReplicaSets(options: { namespace: string; labelSelector?: string }): Promise<KubeObject[]>;
@@ -28,7 +32,13 @@ export interface ClusterReader {
    * then. Starts from `resourceVersion` when given, so nothing between a list and a watch is lost.
    */
   watchPods(
-    options: { namespace: string; labelSelector?: string; fieldSelector?: string; resourceVersion?: string; signal: AbortSignal },
+    options: {
+      namespace: string;
+      labelSelector?: string;
+      fieldSelector?: string;
+      resourceVersion?: string;
+      signal: AbortSignal;
+    },
     onEvent: (event: PodWatchEvent) => void,
   ): Promise<void>;
 }

@@ -22,7 +22,13 @@ export interface GradeAttemptOptions {
  * could not run scores 0 with outcome `error`; the caller decides whether to retry or to report
  * the attempt as not gradable. `passed` compares the score with passingScore × maxScore.
  */
-export async function gradeAttempt({ assessment, submission, cluster, clock = systemClock, signal }: GradeAttemptOptions): Promise<AttemptGrade> {
+export async function gradeAttempt({
+  assessment,
+  submission,
+  cluster,
+  clock = systemClock,
+  signal,
+}: GradeAttemptOptions): Promise<AttemptGrade> {
   const manifest = readSubmittedManifest(submission.manifest);
   const evidence: EvidenceItem[] = [manifestEvidence(manifest)];
   const context: CheckContext = {
@@ -49,9 +55,17 @@ export async function gradeAttempt({ assessment, submission, cluster, clock = sy
 }
 
 function manifestEvidence(manifest: SubmittedManifest): EvidenceItem {
-  if (manifest.status === 'parsed') return { kind: 'manifest', data: { documents: manifest.documents } };
+  if (manifest.status === 'parsed')
+    return { kind: 'manifest', data: { documents: manifest.documents } };
   return {
     kind: 'manifest',
-    data: { documents: [], error: { code: manifest.error.code, message: manifest.error.message, details: manifest.error.details } },
+    data: {
+      documents: [],
+      error: {
+        code: manifest.error.code,
+        message: manifest.error.message,
+        details: manifest.error.details,
+      },
+    },
   };
 }

@@ -15,13 +15,18 @@ const untouchableCluster: ClusterReader = new Proxy({} as ClusterReader, {
 
 describe('cluster checks', () => {
   it('are all present in the fixture, one per kind', () => {
-    expect(new Set(assessment.checks.map((check) => check.kind))).toEqual(new Set(['manifest', ...clusterCheckKinds]));
+    expect(new Set(assessment.checks.map((check) => check.kind))).toEqual(
+      new Set(['manifest', ...clusterCheckKinds]),
+    );
     expect(requiresCluster(assessment)).toBe(true);
     expect(requiresCluster(loadAssessment('first-pod'))).toBe(false);
   });
 
   it('end as error, never failed, with 0 points and CLUSTER_NOT_PROVIDED when there is no cluster', async () => {
-    const result = await gradeAttempt({ assessment, submission: { manifest: referenceManifest, answers: {} } });
+    const result = await gradeAttempt({
+      assessment,
+      submission: { manifest: referenceManifest, answers: {} },
+    });
     const clusterResults = result.checks.filter((check) => check.id !== 'kind-pod');
     expect(clusterResults).toHaveLength(clusterCheckKinds.length);
     for (const check of clusterResults) {
@@ -38,10 +43,16 @@ describe('cluster checks', () => {
   });
 
   it('end as error CHECK_KIND_NOT_IMPLEMENTED when a cluster is given, without reading it', async () => {
-    const result = await gradeAttempt({ assessment, submission: { manifest: referenceManifest, answers: {} }, cluster: untouchableCluster });
+    const result = await gradeAttempt({
+      assessment,
+      submission: { manifest: referenceManifest, answers: {} },
+      cluster: untouchableCluster,
+    });
     for (const check of result.checks.filter((item) => item.id !== 'kind-pod')) {
       expect(check.outcome).toBe('error');
-      expect(check.details).toEqual(expect.objectContaining({ reason: 'CHECK_KIND_NOT_IMPLEMENTED' }));
+      expect(check.details).toEqual(
+        expect.objectContaining({ reason: 'CHECK_KIND_NOT_IMPLEMENTED' }),
+      );
     }
   });
 
@@ -49,7 +60,11 @@ describe('cluster checks', () => {
     const controller = new AbortController();
     controller.abort(new Error('job timed out'));
     await expect(
-      gradeAttempt({ assessment, submission: { manifest: referenceManifest, answers: {} }, signal: controller.signal }),
+      gradeAttempt({
+        assessment,
+        submission: { manifest: referenceManifest, answers: {} },
+        signal: controller.signal,
+      }),
     ).rejects.toThrow('job timed out');
   });
 });

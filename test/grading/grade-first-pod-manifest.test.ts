@@ -4,10 +4,14 @@ import { loadAssessment, referenceManifest } from './load-fixture-assessment.js'
 
 const firstPod = loadAssessment('first-pod');
 const fullQuizAnswer = {
-  'pending-causes': 'Insufficient cpu on every node (FailedScheduling), or ErrImagePull / ImagePullBackOff.',
+  'pending-causes':
+    'Insufficient cpu on every node (FailedScheduling), or ErrImagePull / ImagePullBackOff.',
 };
 
-async function grade(manifest: string, answers: Record<string, string> = fullQuizAnswer): Promise<AttemptGrade> {
+async function grade(
+  manifest: string,
+  answers: Record<string, string> = fullQuizAnswer,
+): Promise<AttemptGrade> {
   return gradeAttempt({ assessment: firstPod, submission: { manifest, answers } });
 }
 
@@ -26,7 +30,9 @@ describe('grading the first-pod manifest', () => {
     const result = await grade(referenceManifest);
     expect(result.checks.length).toBeGreaterThanOrEqual(7);
     for (const check of result.checks) {
-      expect(check).toEqual(expect.objectContaining({ outcome: 'passed', points: check.maxPoints }));
+      expect(check).toEqual(
+        expect.objectContaining({ outcome: 'passed', points: check.maxPoints }),
+      );
       expect(check.hint).toBeUndefined();
     }
     expect(result.score).toBe(result.maxScore);
@@ -38,23 +44,36 @@ describe('grading the first-pod manifest', () => {
     const result = await grade(referenceManifest);
     expect(result.evidence).toContainEqual({
       kind: 'manifest',
-      data: { documents: [expect.objectContaining({ kind: 'Pod', metadata: { name: 'my-pod', labels: { app: 'web' } } })] },
+      data: {
+        documents: [
+          expect.objectContaining({
+            kind: 'Pod',
+            metadata: { name: 'my-pod', labels: { app: 'web' } },
+          }),
+        ],
+      },
     });
   });
 
   it('takes exactly the port check points for containerPort 8080, and says what it found', async () => {
     const reference = await grade(referenceManifest);
-    const result = await grade(referenceManifest.replace('containerPort: 80', 'containerPort: 8080'));
+    const result = await grade(
+      referenceManifest.replace('containerPort: 80', 'containerPort: 8080'),
+    );
     const lost = onlyLostCheck(result);
     expect(lost.id).toBe('container-port-80');
     expect(lost.outcome).toBe('failed');
-    expect(lost.message).toContain('Expected containerPort 80 on container "web", found containerPort 8080');
+    expect(lost.message).toContain(
+      'Expected containerPort 80 on container "web", found containerPort 8080',
+    );
     expect(lost.hint).toEqual(expect.any(String));
     expect(result.score).toBe(reference.score - lost.maxPoints);
   });
 
   it('treats the string "80" as wrong and says to drop the quotes', async () => {
-    const result = await grade(referenceManifest.replace('containerPort: 80', 'containerPort: "80"'));
+    const result = await grade(
+      referenceManifest.replace('containerPort: 80', 'containerPort: "80"'),
+    );
     const lost = onlyLostCheck(result);
     expect(lost.id).toBe('container-port-80');
     expect(lost.message).toContain('found containerPort "80"');
@@ -62,7 +81,9 @@ describe('grading the first-pod manifest', () => {
   });
 
   it('does not accept "80 " with a trailing space either', async () => {
-    const result = await grade(referenceManifest.replace('containerPort: 80', 'containerPort: "80 "'));
+    const result = await grade(
+      referenceManifest.replace('containerPort: 80', 'containerPort: "80 "'),
+    );
     expect(onlyLostCheck(result).id).toBe('container-port-80');
   });
 
@@ -89,7 +110,9 @@ describe('grading the first-pod manifest', () => {
     const result = await grade(referenceManifest.replace('nginx:1.28', 'nginx:1.82'));
     const lost = onlyLostCheck(result);
     expect(lost.id).toBe('container-web-nginx');
-    expect(lost.message).toContain('Expected image "nginx:1.28" on container "web", found "nginx:1.82"');
+    expect(lost.message).toContain(
+      'Expected image "nginx:1.28" on container "web", found "nginx:1.82"',
+    );
   });
 
   it('takes the name check points for another Pod name', async () => {
@@ -109,11 +132,15 @@ describe('grading the first-pod manifest', () => {
   it('fails the required-fields check and the checks under spec when spec is missing', async () => {
     const withoutSpec = referenceManifest.replace(/spec:[\s\S]*/, '');
     const result = await grade(withoutSpec);
-    expect(lostChecks(result).map((check) => check.id).sort()).toEqual(
-      ['container-port-80', 'container-web-nginx', 'required-fields'].sort(),
-    );
+    expect(
+      lostChecks(result)
+        .map((check) => check.id)
+        .sort(),
+    ).toEqual(['container-port-80', 'container-web-nginx', 'required-fields'].sort());
     const requiredFields = result.checks.find((check) => check.id === 'required-fields');
-    expect(requiredFields?.message).toContain('Expected spec to be set, but the document has no spec');
+    expect(requiredFields?.message).toContain(
+      'Expected spec to be set, but the document has no spec',
+    );
   });
 
   it('finds the Pod when it is the second document of the manifest', async () => {
@@ -124,11 +151,14 @@ describe('grading the first-pod manifest', () => {
   });
 
   it('fails every manifest check with the list of documents when none is a Pod among several', async () => {
-    const manifest = 'kind: ConfigMap\nmetadata: { name: a }\n---\nkind: Service\nmetadata: { name: b }\n';
+    const manifest =
+      'kind: ConfigMap\nmetadata: { name: a }\n---\nkind: Service\nmetadata: { name: b }\n';
     const result = await grade(manifest);
     for (const check of result.checks) {
       expect(check.outcome).toBe('failed');
-      expect(check.message).toContain('No document in the manifest has kind "Pod"; found ConfigMap "a", Service "b"');
+      expect(check.message).toContain(
+        'No document in the manifest has kind "Pod"; found ConfigMap "a", Service "b"',
+      );
     }
   });
 
@@ -147,7 +177,13 @@ describe('grading the first-pod manifest', () => {
       expect(check.outcome).toBe('failed');
       expect(check.message).toMatch(/not valid YAML at line \d+/);
     }
-    expect(result.evidence[0]).toEqual({ kind: 'manifest', data: expect.objectContaining({ documents: [], error: expect.objectContaining({ code: 'MANIFEST_INVALID_YAML' }) }) });
+    expect(result.evidence[0]).toEqual({
+      kind: 'manifest',
+      data: expect.objectContaining({
+        documents: [],
+        error: expect.objectContaining({ code: 'MANIFEST_INVALID_YAML' }),
+      }),
+    });
   });
 
   it('does not let a __proto__ key stand in for real fields', async () => {
@@ -165,7 +201,10 @@ describe('grading the first-pod manifest', () => {
     const elevenChecksHalfQuiz = await grade(referenceManifest, halfQuiz);
     expect(elevenChecksHalfQuiz.score).toBe(13);
     expect(elevenChecksHalfQuiz.passed).toBe(true);
-    const noQuizAndWrongPort = await grade(referenceManifest.replace('containerPort: 80', 'containerPort: 8080'), {});
+    const noQuizAndWrongPort = await grade(
+      referenceManifest.replace('containerPort: 80', 'containerPort: 8080'),
+      {},
+    );
     expect(noQuizAndWrongPort.score).toBe(9);
     expect(noQuizAndWrongPort.passed).toBe(false);
   });

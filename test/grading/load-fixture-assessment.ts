@@ -5,7 +5,10 @@ import { parseAssessment } from '../../src/assessments/parse-assessment.js';
 
 /** Loads `test/fixtures/assessments/<id>/assessment.yaml` or, for `first-pod`, the real rubric. */
 export function loadAssessment(id: string): Assessment {
-  const relative = id === 'first-pod' ? '../../assessments/first-pod/assessment.yaml' : `../fixtures/assessments/${id}/assessment.yaml`;
+  const relative =
+    id === 'first-pod'
+      ? '../../assessments/first-pod/assessment.yaml'
+      : `../fixtures/assessments/${id}/assessment.yaml`;
   const file = fileURLToPath(new URL(relative, import.meta.url));
   return parseAssessment({ bytes: readFileSync(file), file, expectedId: id });
 }

@@ -25,7 +25,10 @@ function billionLaughs(): string {
 describe('parseManifest', () => {
   it('returns every non-empty document in order', () => {
     const text = '---\n# only a comment\n---\nkind: ConfigMap\n---\nkind: Pod\nspec: {}\n---\n';
-    expect(parseManifest(text).documents).toEqual([{ kind: 'ConfigMap' }, { kind: 'Pod', spec: {} }]);
+    expect(parseManifest(text).documents).toEqual([
+      { kind: 'ConfigMap' },
+      { kind: 'Pod', spec: {} },
+    ]);
   });
 
   it('keeps numbers and quoted numbers apart', () => {
@@ -41,7 +44,11 @@ describe('parseManifest', () => {
     const broken = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: my-pod\n   labels: [oops\n';
     const error = refusal(broken);
     expect(error.code).toBe('MANIFEST_INVALID_YAML');
-    expect(error.details).toEqual({ line: 5, column: expect.any(Number), reason: expect.any(String) });
+    expect(error.details).toEqual({
+      line: 5,
+      column: expect.any(Number),
+      reason: expect.any(String),
+    });
     expect(error.message).toContain('line 5');
   });
 
@@ -52,7 +59,12 @@ describe('parseManifest', () => {
   });
 
   it('refuses tags that would build anything but plain data', () => {
-    for (const text of ['x: !!js/function "function () {}"', 'x: !!js/regexp /a/', 'x: !custom 1', 'x: !!binary aGVsbG8=']) {
+    for (const text of [
+      'x: !!js/function "function () {}"',
+      'x: !!js/regexp /a/',
+      'x: !custom 1',
+      'x: !!binary aGVsbG8=',
+    ]) {
       expect(refusal(text).code).toBe('MANIFEST_INVALID_YAML');
     }
   });
@@ -73,7 +85,10 @@ describe('parseManifest', () => {
     const error = refusal(text);
     expect(error.code).toBe('MANIFEST_TOO_COMPLEX');
     expect(error.details).toEqual(expect.objectContaining({ documents: 21, maxDocuments: 20 }));
-    expect(parseManifest(Array.from({ length: 20 }, (_, index) => `n: ${index}`).join('\n---\n')).documents).toHaveLength(20);
+    expect(
+      parseManifest(Array.from({ length: 20 }, (_, index) => `n: ${index}`).join('\n---\n'))
+        .documents,
+    ).toHaveLength(20);
   });
 
   it('refuses nesting deeper than the limit as too complex, not as a typo', () => {
@@ -105,13 +120,24 @@ describe('parseManifest', () => {
     expect(refusal(text).code).toBe('MANIFEST_TOO_COMPLEX');
   });
 
+  it('refuses an alias inside the node it refers to, which would build a cycle', () => {
+    for (const text of ['a: &a [*a]\n', 'a: &a { b: *a }\n', 'a: &a\n  b:\n    c: *a\n']) {
+      const error = refusal(text);
+      expect(error.code).toBe('MANIFEST_TOO_COMPLEX');
+      expect(error.message).toContain('cycle');
+    }
+  });
+
   it('accepts modest use of anchors and aliases', () => {
     const text = 'labels: &labels { app: web }\nselector: *labels\n';
-    expect(parseManifest(text).documents).toEqual([{ labels: { app: 'web' }, selector: { app: 'web' } }]);
+    expect(parseManifest(text).documents).toEqual([
+      { labels: { app: 'web' }, selector: { app: 'web' } },
+    ]);
   });
 
   it('keeps __proto__ and constructor keys as plain data, polluting nothing', () => {
-    const text = '__proto__:\n  polluted: yes\nconstructor:\n  prototype:\n    polluted: yes\nmetadata:\n  __proto__: { admin: true }\n';
+    const text =
+      '__proto__:\n  polluted: yes\nconstructor:\n  prototype:\n    polluted: yes\nmetadata:\n  __proto__: { admin: true }\n';
     const [document] = parseManifest(text).documents as Record<string, Record<string, unknown>>[];
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect((Object.prototype as unknown as Record<string, unknown>).polluted).toBeUndefined();

@@ -6,14 +6,18 @@ const assessment = loadAssessment('choice-quiz');
 
 function gradeOne(questionId: string, answer: unknown) {
   const answers = { [questionId]: answer } as QuizAnswers;
-  const result = gradeQuiz({ questions: assessment.quiz, answers }).find((grade) => grade.questionId === questionId);
+  const result = gradeQuiz({ questions: assessment.quiz, answers }).find(
+    (grade) => grade.questionId === questionId,
+  );
   if (!result) throw new Error(`no grade for ${questionId}`);
   return result;
 }
 
 describe('single-choice questions', () => {
   it('gives full points for the correct choice, as an id or a one-element list', () => {
-    expect(gradeOne('core-api-version', 'v1')).toEqual(expect.objectContaining({ points: 2, maxPoints: 2, answer: 'v1', matchedConcepts: [] }));
+    expect(gradeOne('core-api-version', 'v1')).toEqual(
+      expect.objectContaining({ points: 2, maxPoints: 2, answer: 'v1', matchedConcepts: [] }),
+    );
     expect(gradeOne('core-api-version', ['v1']).points).toBe(2);
   });
 
@@ -44,7 +48,9 @@ describe('multiple-choice questions, all or nothing (the default)', () => {
   });
 
   it('counts a choice picked twice once', () => {
-    expect(gradeOne('pending-reasons', ['no-capacity', 'no-capacity', 'image-missing']).points).toBe(3);
+    expect(
+      gradeOne('pending-reasons', ['no-capacity', 'no-capacity', 'image-missing']).points,
+    ).toBe(3);
   });
 });
 
@@ -64,7 +70,9 @@ describe('multiple-choice questions with partial scoring', () => {
 
 describe('answers the grader cannot use', () => {
   it('gives nothing for an unanswered choice question', () => {
-    expect(gradeOne('pending-reasons', undefined)).toEqual(expect.objectContaining({ points: 0, answer: [] }));
+    expect(gradeOne('pending-reasons', undefined)).toEqual(
+      expect.objectContaining({ points: 0, answer: [] }),
+    );
   });
 
   it('gives nothing, without throwing, for an answer of the wrong shape', () => {
@@ -73,8 +81,15 @@ describe('answers the grader cannot use', () => {
   });
 
   it('ignores answers to questions that are not in the quiz', () => {
-    const grades = gradeQuiz({ questions: assessment.quiz, answers: { 'not-a-question': 'x', 'core-api-version': 'v1' } });
-    expect(grades.map((grade) => grade.questionId)).toEqual(['core-api-version', 'pending-reasons', 'pod-shares']);
+    const grades = gradeQuiz({
+      questions: assessment.quiz,
+      answers: { 'not-a-question': 'x', 'core-api-version': 'v1' },
+    });
+    expect(grades.map((grade) => grade.questionId)).toEqual([
+      'core-api-version',
+      'pending-reasons',
+      'pod-shares',
+    ]);
     expect(grades[0]?.points).toBe(2);
   });
 });

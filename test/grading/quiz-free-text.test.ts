@@ -3,7 +3,9 @@ import { gradeQuiz } from '../../src/grading/quiz/grade-quiz.js';
 import { normalizeAnswerText } from '../../src/grading/quiz/normalize-answer-text.js';
 import { loadAssessment } from './load-fixture-assessment.js';
 
-const question = loadAssessment('first-pod').quiz.find((item) => item.id === 'pending-causes') as FreeTextQuestion;
+const question = loadAssessment('first-pod').quiz.find(
+  (item) => item.id === 'pending-causes',
+) as FreeTextQuestion;
 
 function grade(answer: string) {
   const [result] = gradeQuiz({ questions: [question], answers: { [question.id]: answer } });
@@ -16,11 +18,16 @@ const schedulingConcept = 'cannot-be-scheduled';
 
 describe('the Pending quiz question (free text, two concepts)', () => {
   it('is worth two concepts of half the points each', () => {
-    expect(question.concepts.map((concept) => concept.points)).toEqual([question.points / 2, question.points / 2]);
+    expect(question.concepts.map((concept) => concept.points)).toEqual([
+      question.points / 2,
+      question.points / 2,
+    ]);
   });
 
   it('gives full points when both causes are named, returning both concepts', () => {
-    const result = grade('Either FailedScheduling because of Insufficient cpu, or the image cannot be pulled (ErrImagePull).');
+    const result = grade(
+      'Either FailedScheduling because of Insufficient cpu, or the image cannot be pulled (ErrImagePull).',
+    );
     expect(result.points).toBe(question.points);
     expect(result.matchedConcepts.sort()).toEqual([pullConcept, schedulingConcept].sort());
     expect(result.maxPoints).toBe(question.points);
@@ -41,7 +48,14 @@ describe('the Pending quiz question (free text, two concepts)', () => {
 
   it('gives nothing, and says so, for an unanswered question', () => {
     const [result] = gradeQuiz({ questions: [question], answers: {} });
-    expect(result).toEqual(expect.objectContaining({ answer: null, points: 0, matchedConcepts: [], message: 'No answer was given.' }));
+    expect(result).toEqual(
+      expect.objectContaining({
+        answer: null,
+        points: 0,
+        matchedConcepts: [],
+        message: 'No answer was given.',
+      }),
+    );
   });
 
   it.each([
@@ -95,8 +109,16 @@ describe('the Pending quiz question (free text, two concepts)', () => {
   });
 
   it('does not match a phrase inside a longer word', () => {
-    const concept = { ...question, concepts: [{ id: 'cpu', label: 'cpu', points: question.points, synonyms: ['cpu'], patterns: [] }] };
-    const [inside] = gradeQuiz({ questions: [concept], answers: { [question.id]: 'vcpus everywhere' } });
+    const concept = {
+      ...question,
+      concepts: [
+        { id: 'cpu', label: 'cpu', points: question.points, synonyms: ['cpu'], patterns: [] },
+      ],
+    };
+    const [inside] = gradeQuiz({
+      questions: [concept],
+      answers: { [question.id]: 'vcpus everywhere' },
+    });
     expect(inside?.matchedConcepts).toEqual([]);
     const [whole] = gradeQuiz({ questions: [concept], answers: { [question.id]: 'the CPU.' } });
     expect(whole?.matchedConcepts).toEqual(['cpu']);
@@ -105,7 +127,9 @@ describe('the Pending quiz question (free text, two concepts)', () => {
 
 describe('normalizeAnswerText', () => {
   it('lowercases, drops punctuation and accents, and writes negations one way', () => {
-    expect(normalizeAnswerText("Can't PULL the Imáge -- it's an ErrImagePull!").spaced).toBe('cannot pull the image its an errimagepull');
+    expect(normalizeAnswerText("Can't PULL the Imáge -- it's an ErrImagePull!").spaced).toBe(
+      'cannot pull the image its an errimagepull',
+    );
     expect(normalizeAnswerText('can not / couldn’t').spaced).toBe('cannot could not');
   });
 });

@@ -17,15 +17,21 @@ function refusal(assessment: typeof firstPod, answers: unknown): AppError {
 
 describe('validateAnswers', () => {
   it('returns valid answers to the quiz questions', () => {
-    expect(validateAnswers(firstPod, { 'pending-causes': 'ImagePullBackOff' })).toEqual({ 'pending-causes': 'ImagePullBackOff' });
-    expect(validateAnswers(choiceQuiz, { 'core-api-version': 'v1', 'pending-reasons': ['crash'] })).toEqual({
+    expect(validateAnswers(firstPod, { 'pending-causes': 'ImagePullBackOff' })).toEqual({
+      'pending-causes': 'ImagePullBackOff',
+    });
+    expect(
+      validateAnswers(choiceQuiz, { 'core-api-version': 'v1', 'pending-reasons': ['crash'] }),
+    ).toEqual({
       'core-api-version': 'v1',
       'pending-reasons': ['crash'],
     });
   });
 
   it('drops answers to unknown question ids without failing', () => {
-    expect(validateAnswers(firstPod, { 'no-such-question': 42, 'pending-causes': 'x' })).toEqual({ 'pending-causes': 'x' });
+    expect(validateAnswers(firstPod, { 'no-such-question': 42, 'pending-causes': 'x' })).toEqual({
+      'pending-causes': 'x',
+    });
     expect(validateAnswers(firstPod, {})).toEqual({});
     expect(validateAnswers(firstPod, undefined)).toEqual({});
   });
@@ -38,16 +44,26 @@ describe('validateAnswers', () => {
   });
 
   it('refuses answers of the wrong type', () => {
-    expect(refusal(firstPod, { 'pending-causes': ['ImagePullBackOff'] }).details).toEqual({ questionId: 'pending-causes' });
+    expect(refusal(firstPod, { 'pending-causes': ['ImagePullBackOff'] }).details).toEqual({
+      questionId: 'pending-causes',
+    });
     expect(refusal(firstPod, { 'pending-causes': 7 }).code).toBe('ANSWER_INVALID');
-    expect(refusal(choiceQuiz, { 'pending-reasons': 'crash' }).details).toEqual({ questionId: 'pending-reasons' });
+    expect(refusal(choiceQuiz, { 'pending-reasons': 'crash' }).details).toEqual({
+      questionId: 'pending-reasons',
+    });
     expect(refusal(choiceQuiz, { 'pending-reasons': [1] }).code).toBe('ANSWER_INVALID');
   });
 
   it('refuses choice ids that are not choices, repeated choices, and two picks for a single choice', () => {
-    expect(refusal(choiceQuiz, { 'core-api-version': 'v2' }).details).toEqual({ questionId: 'core-api-version' });
-    expect(refusal(choiceQuiz, { 'core-api-version': ['v1', 'apps-v1'] }).code).toBe('ANSWER_INVALID');
-    expect(refusal(choiceQuiz, { 'pending-reasons': ['crash', 'crash'] }).code).toBe('ANSWER_INVALID');
+    expect(refusal(choiceQuiz, { 'core-api-version': 'v2' }).details).toEqual({
+      questionId: 'core-api-version',
+    });
+    expect(refusal(choiceQuiz, { 'core-api-version': ['v1', 'apps-v1'] }).code).toBe(
+      'ANSWER_INVALID',
+    );
+    expect(refusal(choiceQuiz, { 'pending-reasons': ['crash', 'crash'] }).code).toBe(
+      'ANSWER_INVALID',
+    );
   });
 
   it('refuses answers that are not an object keyed by question id', () => {

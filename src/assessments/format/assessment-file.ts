@@ -24,7 +24,9 @@ export const assessmentFile = z
     /** Must equal the folder name. */
     id: slugId,
     /** Semantic version, quoted or not: `1.0.0`. A new version for any change to scoring. */
-    version: z.string({ error: 'Use a version like "1.0.0" (quoted if YAML reads it as a number)' }).regex(/^\d+\.\d+\.\d+$/, 'Use a version like "1.0.0"'),
+    version: z
+      .string({ error: 'Use a version like "1.0.0" (quoted if YAML reads it as a number)' })
+      .regex(/^\d+\.\d+\.\d+$/, 'Use a version like "1.0.0"'),
     title: nonEmptyText.max(300),
     summary: nonEmptyText,
     /** Fraction of the maximum score needed to pass, from 0 to 1 (0.7 = 70 %). */
@@ -37,9 +39,14 @@ export const assessmentFile = z
   .superRefine((file, context) => {
     reportDuplicateIds(file.checks, ['checks'], context);
     reportDuplicateIds(file.quiz, ['quiz'], context);
-    file.quiz.forEach((question, index) => checkQuestionConsistency(question, ['quiz', index], context));
+    file.quiz.forEach((question, index) =>
+      checkQuestionConsistency(question, ['quiz', index], context),
+    );
   })
-  .meta({ title: 'kubegrade assessment', description: 'A rubric: checks on the manifest and cluster, and a quiz.' });
+  .meta({
+    title: 'kubegrade assessment',
+    description: 'A rubric: checks on the manifest and cluster, and a quiz.',
+  });
 
 export type AssessmentFile = z.infer<typeof assessmentFile>;
 
@@ -49,13 +56,21 @@ function reportDuplicateIds(items: { id: string }[], path: Path, context: z.Refi
   const seen = new Set<string>();
   items.forEach((item, index) => {
     if (seen.has(item.id)) {
-      context.addIssue({ code: 'custom', message: `Duplicate id "${item.id}"`, path: [...path, index, 'id'] });
+      context.addIssue({
+        code: 'custom',
+        message: `Duplicate id "${item.id}"`,
+        path: [...path, index, 'id'],
+      });
     }
     seen.add(item.id);
   });
 }
 
-function checkQuestionConsistency(question: QuizQuestion, path: Path, context: z.RefinementCtx): void {
+function checkQuestionConsistency(
+  question: QuizQuestion,
+  path: Path,
+  context: z.RefinementCtx,
+): void {
   if (question.type === 'free-text') {
     reportDuplicateIds(question.concepts, [...path, 'concepts'], context);
     const conceptPoints = question.concepts.reduce((sum, concept) => sum + concept.points, 0);
@@ -73,10 +88,18 @@ function checkQuestionConsistency(question: QuizQuestion, path: Path, context: z
   const choiceIds = new Set(question.choices.map((choice) => choice.id));
   question.correct.forEach((choiceId, index) => {
     if (!choiceIds.has(choiceId)) {
-      context.addIssue({ code: 'custom', message: `No choice has id "${choiceId}"`, path: [...path, 'correct', index] });
+      context.addIssue({
+        code: 'custom',
+        message: `No choice has id "${choiceId}"`,
+        path: [...path, 'correct', index],
+      });
     }
   });
   if (new Set(question.correct).size !== question.correct.length) {
-    context.addIssue({ code: 'custom', message: 'A correct choice is listed twice', path: [...path, 'correct'] });
+    context.addIssue({
+      code: 'custom',
+      message: 'A correct choice is listed twice',
+      path: [...path, 'correct'],
+    });
   }
 }

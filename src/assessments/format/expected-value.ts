@@ -28,9 +28,12 @@ export const valueMatcher = z.union([presentMatcher, patternMatcher, oneOfMatche
 export type ValueMatcher = z.infer<typeof valueMatcher>;
 
 /** A key of an expected mapping; `$` is reserved for matchers so a typo like `$presnt` is caught. */
-const expectedKey = z.string().regex(/^[^$]/, 'Keys starting with "$" are matchers: $present, $pattern or $oneOf');
+const expectedKey = z
+  .string()
+  .regex(/^[^$]/, 'Keys starting with "$" are matchers: $present, $pattern or $oneOf');
 
-export type ExpectedValue = ScalarValue | ValueMatcher | ExpectedValue[] | { [key: string]: ExpectedValue };
+export type ExpectedValue =
+  ScalarValue | ValueMatcher | ExpectedValue[] | { [key: string]: ExpectedValue };
 
 export const expectedValue: z.ZodType<ExpectedValue> = z
   .union([

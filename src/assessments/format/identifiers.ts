@@ -7,7 +7,10 @@ import { z } from 'zod';
 export const slugId = z
   .string()
   .max(100)
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Use lowercase letters, digits and single hyphens (e.g. "container-port-80")');
+  .regex(
+    /^[a-z0-9]+(?:-[a-z0-9]+)*$/,
+    'Use lowercase letters, digits and single hyphens (e.g. "container-port-80")',
+  );
 
 /**
  * Points are positive and carry at most two decimals, because scores are stored as DECIMAL(8,2)

@@ -18,4 +18,7 @@ export interface CheckContext {
   recordEvidence(item: EvidenceItem): void;
 }
 
-export type CheckRunner<TCheck extends Check = Check> = (check: TCheck, context: CheckContext) => Promise<CheckVerdict>;
+export type CheckRunner<TCheck extends Check = Check> = (
+  check: TCheck,
+  context: CheckContext,
+) => Promise<CheckVerdict>;

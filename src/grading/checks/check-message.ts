@@ -6,7 +6,8 @@ import type { CheckVerdict } from './check-verdict.js';
  * the grader's own explanation of what it expected and found.
  */
 export function composeCheckMessage(check: Check, verdict: CheckVerdict): string {
-  const explanation = verdict.explanation === undefined ? undefined : asSentence(verdict.explanation);
+  const explanation =
+    verdict.explanation === undefined ? undefined : asSentence(verdict.explanation);
   switch (verdict.outcome) {
     case 'passed':
       return check.feedback?.passed ?? explanation ?? 'Passed.';
@@ -14,7 +15,8 @@ export function composeCheckMessage(check: Check, verdict: CheckVerdict): string
       return explanation ?? 'The grader could not run this check.';
     case 'failed': {
       const failed = check.feedback?.failed;
-      const authored = typeof failed === 'string' ? failed : (failed?.[verdict.failureMode] ?? failed?.default);
+      const authored =
+        typeof failed === 'string' ? failed : (failed?.[verdict.failureMode] ?? failed?.default);
       return [authored?.trim(), explanation].filter(Boolean).join(' ');
     }
   }

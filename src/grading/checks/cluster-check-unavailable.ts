@@ -10,7 +10,8 @@ export const reportClusterCheckUnavailable: CheckRunner<Check> = async (check, {
     return {
       outcome: 'error',
       reason: 'CLUSTER_NOT_PROVIDED',
-      explanation: 'the cluster was not available to the grader, so this check could not be run; it does not count against you',
+      explanation:
+        'the cluster was not available to the grader, so this check could not be run; it does not count against you',
       details: { reason: 'CLUSTER_NOT_PROVIDED', kind: check.kind },
     };
   }

@@ -20,15 +20,32 @@ export const runManifestCheck: CheckRunner<ManifestCheck> = async (check, { mani
     };
   }
 
-  const selection = selectDocument(manifest.documents, check.select, check.fallbackToSingleDocument);
+  const selection = selectDocument(
+    manifest.documents,
+    check.select,
+    check.fallbackToSingleDocument,
+  );
   if (!selection.found) {
-    return { outcome: 'failed', failureMode: 'no-document', explanation: selection.explanation, details: { select: check.select } };
+    return {
+      outcome: 'failed',
+      failureMode: 'no-document',
+      explanation: selection.explanation,
+      details: { select: check.select },
+    };
   }
 
-  const mismatches = matchPartial({ expected: check.expect, actual: selection.document, listKeys: check.listKeys });
+  const mismatches = matchPartial({
+    expected: check.expect,
+    actual: selection.document,
+    listKeys: check.listKeys,
+  });
   const [first] = mismatches;
   if (first === undefined) {
-    return { outcome: 'passed', explanation: 'the manifest has what this check looks for', details: { documentIndex: selection.index } };
+    return {
+      outcome: 'passed',
+      explanation: 'the manifest has what this check looks for',
+      details: { documentIndex: selection.index },
+    };
   }
   return {
     outcome: 'failed',

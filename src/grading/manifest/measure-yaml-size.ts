@@ -3,6 +3,8 @@ import { EVENT_ID, type Event } from 'js-yaml';
 export interface YamlSize {
   documents: number;
   aliases: number;
+  /** Aliases inside the node they point to: js-yaml builds a cycle, which no JSON can hold. */
+  recursiveAliases: number;
   /**
    * Nodes counted as if every alias were replaced by a copy of its anchored node. js-yaml shares
    * one object per anchor, so a "billion laughs" text is cheap to parse, but anything that walks
@@ -22,6 +24,7 @@ export function measureYamlSize(text: string, events: readonly Event[]): YamlSiz
   const stack: Frame[] = [];
   let documents = 0;
   let aliases = 0;
+  let recursiveAliases = 0;
   let expandedNodes = 0;
 
   const addToParent = (nodes: number): void => {
@@ -29,7 +32,8 @@ export function measureYamlSize(text: string, events: readonly Event[]): YamlSiz
     if (parent) parent.nodes += nodes;
     else expandedNodes += nodes;
   };
-  const anchorOf = (start: number, end: number): string | undefined => (start >= 0 ? text.slice(start, end) : undefined);
+  const anchorOf = (start: number, end: number): string | undefined =>
+    start >= 0 ? text.slice(start, end) : undefined;
 
   for (const event of events) {
     switch (event.type) {
@@ -47,11 +51,13 @@ export function measureYamlSize(text: string, events: readonly Event[]): YamlSiz
         addToParent(1);
         break;
       }
-      case EVENT_ID.ALIAS:
+      case EVENT_ID.ALIAS: {
         aliases += 1;
-        // An alias to an anchor still being read (a recursive structure) counts as one node.
-        addToParent(nodesByAnchor.get(text.slice(event.anchorStart, event.anchorEnd)) ?? 1);
+        const anchor = text.slice(event.anchorStart, event.anchorEnd);
+        if (stack.some((frame) => frame.anchor === anchor)) recursiveAliases += 1;
+        addToParent(nodesByAnchor.get(anchor) ?? 1);
         break;
+      }
       case EVENT_ID.POP: {
         const closed = stack.pop();
         if (closed === undefined) break;
@@ -61,5 +67,5 @@ export function measureYamlSize(text: string, events: readonly Event[]): YamlSiz
       }
     }
   }
-  return { documents, aliases, expandedNodes };
+  return { documents, aliases, recursiveAliases, expandedNodes };
 }

@@ -21,10 +21,14 @@ export function parseManifest(text: string, limits: Partial<ManifestLimits> = {}
 
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > bounds.maxBytes) {
-    throw new AppError('MANIFEST_TOO_LARGE', `The manifest is ${bytes} bytes; the limit is ${bounds.maxBytes}.`, {
-      bytes,
-      maxBytes: bounds.maxBytes,
-    });
+    throw new AppError(
+      'MANIFEST_TOO_LARGE',
+      `The manifest is ${bytes} bytes; the limit is ${bounds.maxBytes}.`,
+      {
+        bytes,
+        maxBytes: bounds.maxBytes,
+      },
+    );
   }
 
   const events = readEvents(text, bounds);
@@ -40,30 +44,50 @@ function readEvents(text: string, bounds: ManifestLimits): Event[] {
   } catch (error) {
     // js-yaml stops at maxDepth itself (before recursing deeper); that is complexity, not a typo.
     if (error instanceof YAMLException && error.reason.startsWith('nesting exceeded maxDepth')) {
-      throw tooComplex(`The manifest nests deeper than ${bounds.maxDepth} levels.`, { maxDepth: bounds.maxDepth });
+      throw tooComplex(`The manifest nests deeper than ${bounds.maxDepth} levels.`, {
+        maxDepth: bounds.maxDepth,
+      });
     }
     throw invalidYaml(error);
   }
 }
 
-function refuseOversizedStructure(text: string, events: readonly Event[], bounds: ManifestLimits): void {
+function refuseOversizedStructure(
+  text: string,
+  events: readonly Event[],
+  bounds: ManifestLimits,
+): void {
   const size = measureYamlSize(text, events);
   if (size.documents > bounds.maxDocuments) {
-    throw tooComplex(`The manifest has ${size.documents} documents; the limit is ${bounds.maxDocuments}.`, {
-      documents: size.documents,
-      maxDocuments: bounds.maxDocuments,
-    });
+    throw tooComplex(
+      `The manifest has ${size.documents} documents; the limit is ${bounds.maxDocuments}.`,
+      {
+        documents: size.documents,
+        maxDocuments: bounds.maxDocuments,
+      },
+    );
   }
   if (size.aliases > bounds.maxAliases) {
-    throw tooComplex(`The manifest uses ${size.aliases} aliases (*name); the limit is ${bounds.maxAliases}.`, {
-      aliases: size.aliases,
-      maxAliases: bounds.maxAliases,
+    throw tooComplex(
+      `The manifest uses ${size.aliases} aliases (*name); the limit is ${bounds.maxAliases}.`,
+      {
+        aliases: size.aliases,
+        maxAliases: bounds.maxAliases,
+      },
+    );
+  }
+  if (size.recursiveAliases > 0) {
+    throw tooComplex('The manifest contains an alias inside the node it refers to (a cycle).', {
+      recursiveAliases: size.recursiveAliases,
     });
   }
   if (size.expandedNodes > bounds.maxNodes) {
-    throw tooComplex(`With its aliases expanded the manifest has more than ${bounds.maxNodes} values.`, {
-      maxNodes: bounds.maxNodes,
-    });
+    throw tooComplex(
+      `With its aliases expanded the manifest has more than ${bounds.maxNodes} values.`,
+      {
+        maxNodes: bounds.maxNodes,
+      },
+    );
   }
 }
 
@@ -81,11 +105,15 @@ function invalidYaml(error: unknown): AppError {
   const line = error.mark ? error.mark.line + 1 : undefined;
   const column = error.mark ? error.mark.column + 1 : undefined;
   const where = line === undefined ? '' : ` at line ${line}, column ${column}`;
-  return new AppError('MANIFEST_INVALID_YAML', `The manifest is not valid YAML${where}: ${error.reason}.`, {
-    line: line ?? null,
-    column: column ?? null,
-    reason: error.reason,
-  });
+  return new AppError(
+    'MANIFEST_INVALID_YAML',
+    `The manifest is not valid YAML${where}: ${error.reason}.`,
+    {
+      line: line ?? null,
+      column: column ?? null,
+      reason: error.reason,
+    },
+  );
 }
 
 function tooComplex(message: string, details: Record<string, unknown>): AppError {

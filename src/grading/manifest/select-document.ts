@@ -2,18 +2,22 @@ import type { DocumentSelector } from '../../assessments/format/manifest-check.j
 import { isMapping } from '../matching/match-partial.js';
 
 export type DocumentSelection =
-  | { found: true; document: unknown; index: number }
-  | { found: false; explanation: string };
+  { found: true; document: unknown; index: number } | { found: false; explanation: string };
 
 /**
  * The first document matching every field of the selector. With none matching and exactly one
  * document submitted, that one (when `fallbackToSingleDocument`): the learner who wrote
  * `kind: Deployment` then loses the kind check, not every check.
  */
-export function selectDocument(documents: readonly unknown[], selector: DocumentSelector, fallbackToSingleDocument: boolean): DocumentSelection {
+export function selectDocument(
+  documents: readonly unknown[],
+  selector: DocumentSelector,
+  fallbackToSingleDocument: boolean,
+): DocumentSelection {
   const index = documents.findIndex((document) => matchesSelector(document, selector));
   if (index >= 0) return { found: true, document: documents[index], index };
-  if (fallbackToSingleDocument && documents.length === 1) return { found: true, document: documents[0], index: 0 };
+  if (fallbackToSingleDocument && documents.length === 1)
+    return { found: true, document: documents[0], index: 0 };
   return { found: false, explanation: describeAbsence(documents, selector) };
 }
 
@@ -23,7 +27,8 @@ function matchesSelector(document: unknown, selector: DocumentSelector): boolean
   const name = isMapping(metadata) && Object.hasOwn(metadata, 'name') ? metadata.name : undefined;
   return (
     (selector.kind === undefined || ownField(document, 'kind') === selector.kind) &&
-    (selector.apiVersion === undefined || ownField(document, 'apiVersion') === selector.apiVersion) &&
+    (selector.apiVersion === undefined ||
+      ownField(document, 'apiVersion') === selector.apiVersion) &&
     (selector.name === undefined || name === selector.name)
   );
 }

@@ -7,8 +7,7 @@ import { parseManifest } from './parse-manifest.js';
  * manifest check then fails with the parse error as the reason.
  */
 export type SubmittedManifest =
-  | { status: 'parsed'; documents: unknown[] }
-  | { status: 'rejected'; error: AppError };
+  { status: 'parsed'; documents: unknown[] } | { status: 'rejected'; error: AppError };
 
 export function readSubmittedManifest(text: string): SubmittedManifest {
   try {

@@ -27,18 +27,32 @@ export function describeMismatch(mismatch: Mismatch): string {
   }
 }
 
-function describeMissingElement(mismatch: Extract<Mismatch, { mode: 'missing-element' }>, field: string, context: string): string {
+function describeMissingElement(
+  mismatch: Extract<Mismatch, { mode: 'missing-element' }>,
+  field: string,
+  context: string,
+): string {
   const { noun, key, keyValue: wanted, found, list } = mismatch;
   if (key === undefined) {
-    const summary = found.length === 0 ? `${field || list}${context} is empty` : `none of the ${found.length} in ${field}${context} matches`;
+    const summary =
+      found.length === 0
+        ? `${field || list}${context} is empty`
+        : `none of the ${found.length} in ${field}${context} matches`;
     return `expected a ${noun} with ${renderExpected(mismatch.expected)}; ${summary}`;
   }
   const where = context === '' ? ` in ${field}` : context;
-  const expectedText = key === 'name' ? `a ${noun} named ${render(wanted)}${where}` : `${key} ${render(wanted)}${where}`;
+  const expectedText =
+    key === 'name'
+      ? `a ${noun} named ${render(wanted)}${where}`
+      : `${key} ${render(wanted)}${where}`;
   if (found.length === 0) return `expected ${expectedText}, but there are no ${list}`;
-  const foundText = found.map((value) => `${render(value)}${quotingAdvice(wanted, value)}`).join(', ');
+  const foundText = found
+    .map((value) => `${render(value)}${quotingAdvice(wanted, value)}`)
+    .join(', ');
   if (key !== 'name') return `expected ${expectedText}, found ${key} ${foundText}`;
-  return found.length === 1 ? `expected ${expectedText}, found a ${noun} named ${foundText}` : `expected ${expectedText}, found ${noun}s named ${foundText}`;
+  return found.length === 1
+    ? `expected ${expectedText}, found a ${noun} named ${foundText}`
+    : `expected ${expectedText}, found ${noun}s named ${foundText}`;
 }
 
 /** Splits a path into the field name and, when inside a keyed list element, where that element is. */
@@ -48,7 +62,8 @@ function locate(path: PathStep[]): { field: string; context: string } {
     if (step.type === 'element') lastElement = index;
   });
   const element = path[lastElement];
-  const context = element?.type === 'element' ? ` on ${element.noun} ${render(element.keyValue)}` : '';
+  const context =
+    element?.type === 'element' ? ` on ${element.noun} ${render(element.keyValue)}` : '';
   return { field: formatSteps(path.slice(lastElement + 1)), context };
 }
 
@@ -64,7 +79,8 @@ function describeMissingField(path: PathStep[], expected: ExpectedValue, parent:
   const { field, context } = locate(path);
   let wanted: string;
   if (isMapping(expected) && '$present' in expected) wanted = `${field}${context} to be set`;
-  else if (isMapping(expected) && !isMatcherValue(expected)) wanted = `${field}${context} with ${renderEntries(expected)}`;
+  else if (isMapping(expected) && !isMatcherValue(expected))
+    wanted = `${field}${context} with ${renderEntries(expected)}`;
   else wanted = `${field} ${renderExpected(expected)}${context}`;
   const last = path[path.length - 1];
   const missingName = last?.type === 'field' ? last.name : field;
@@ -83,7 +99,9 @@ function describeContents(parent: unknown): string {
   if (!isMapping(parent)) return `it is ${typeName(parent)}`;
   const keys = Object.keys(parent);
   if (keys.length === 0) return 'it is empty';
-  const shown = keys.slice(0, 6).map((key) => (isScalarValue(parent[key]) ? `${key}: ${render(parent[key])}` : key));
+  const shown = keys
+    .slice(0, 6)
+    .map((key) => (isScalarValue(parent[key]) ? `${key}: ${render(parent[key])}` : key));
   const more = keys.length > shown.length ? `, and ${keys.length - shown.length} more` : '';
   return `it has ${shown.join(', ')}${more}`;
 }
@@ -110,7 +128,8 @@ function quotingAdvice(expected: unknown, actual: unknown): string {
 function renderExpected(expected: ExpectedValue): string {
   if (isMapping(expected)) {
     if ('$pattern' in expected) return `matching /${String(expected.$pattern)}/`;
-    if ('$oneOf' in expected && Array.isArray(expected.$oneOf)) return `one of ${expected.$oneOf.map(render).join(', ')}`;
+    if ('$oneOf' in expected && Array.isArray(expected.$oneOf))
+      return `one of ${expected.$oneOf.map(render).join(', ')}`;
     if ('$present' in expected) return expected.$present ? 'to be set' : 'to be absent';
   }
   return render(expected);
@@ -123,7 +142,11 @@ export function render(value: unknown): string {
   if (isScalarValue(value)) return String(value);
   if (Array.isArray(value)) return truncate(`[${value.map(render).join(', ')}]`);
   if (isMapping(value)) {
-    return truncate(`{ ${Object.keys(value).map((key) => `${key}: ${render(value[key])}`).join(', ')} }`);
+    return truncate(
+      `{ ${Object.keys(value)
+        .map((key) => `${key}: ${render(value[key])}`)
+        .join(', ')} }`,
+    );
   }
   return String(value);
 }

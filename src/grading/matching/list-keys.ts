@@ -22,7 +22,10 @@ const wellKnownListKeys: Record<string, ListKey> = {
 };
 
 /** The key for a list field, a check's own override (`listKeys: { ports: name }`) winning. */
-export function listKeyFor(field: string, overrides: Readonly<Record<string, string>> = {}): ListKey | undefined {
+export function listKeyFor(
+  field: string,
+  overrides: Readonly<Record<string, string>> = {},
+): ListKey | undefined {
   const known = Object.hasOwn(wellKnownListKeys, field) ? wellKnownListKeys[field] : undefined;
   const override = Object.hasOwn(overrides, field) ? overrides[field] : undefined;
   if (override !== undefined) return { key: override, noun: known?.noun ?? singular(field) };
@@ -31,7 +34,10 @@ export function listKeyFor(field: string, overrides: Readonly<Record<string, str
 
 /** The noun for an element of any list, for feedback. */
 export function elementNoun(field: string): string {
-  return (Object.hasOwn(wellKnownListKeys, field) ? wellKnownListKeys[field]?.noun : undefined) ?? singular(field);
+  return (
+    (Object.hasOwn(wellKnownListKeys, field) ? wellKnownListKeys[field]?.noun : undefined) ??
+    singular(field)
+  );
 }
 
 function singular(field: string): string {

@@ -51,23 +51,41 @@ function matchMapping(
   return Object.keys(expected).flatMap((key) => {
     const expectedChild = expected[key] as ExpectedValue;
     const actualChild = Object.hasOwn(actual, key) ? actual[key] : undefined;
-    return matchValue(expectedChild, actualChild, [...path, { type: 'field', name: key }], actual, listKeys);
+    return matchValue(
+      expectedChild,
+      actualChild,
+      [...path, { type: 'field', name: key }],
+      actual,
+      listKeys,
+    );
   });
 }
 
-function matchMatcher(matcher: ValueMatcher, actual: unknown, path: PathStep[], parent: unknown): Mismatch[] {
+function matchMatcher(
+  matcher: ValueMatcher,
+  actual: unknown,
+  path: PathStep[],
+  parent: unknown,
+): Mismatch[] {
   const present = actual !== undefined && actual !== null;
   if ('$present' in matcher) {
-    if (matcher.$present && !present) return [{ mode: 'missing-field', path, expected: matcher, parent }];
-    if (!matcher.$present && present) return [{ mode: 'unexpected-field', path, expected: matcher, actual }];
+    if (matcher.$present && !present)
+      return [{ mode: 'missing-field', path, expected: matcher, parent }];
+    if (!matcher.$present && present)
+      return [{ mode: 'unexpected-field', path, expected: matcher, actual }];
     return [];
   }
   if (actual === undefined) return [{ mode: 'missing-field', path, expected: matcher, parent }];
   if ('$pattern' in matcher) {
-    if (typeof actual !== 'string') return [{ mode: 'wrong-type', path, expected: matcher, actual }];
-    return new RegExp(matcher.$pattern, 'u').test(actual) ? [] : [{ mode: 'wrong-value', path, expected: matcher, actual }];
+    if (typeof actual !== 'string')
+      return [{ mode: 'wrong-type', path, expected: matcher, actual }];
+    return new RegExp(matcher.$pattern, 'u').test(actual)
+      ? []
+      : [{ mode: 'wrong-value', path, expected: matcher, actual }];
   }
-  return matcher.$oneOf.some((option) => option === actual) ? [] : [{ mode: 'wrong-value', path, expected: matcher, actual }];
+  return matcher.$oneOf.some((option) => option === actual)
+    ? []
+    : [{ mode: 'wrong-value', path, expected: matcher, actual }];
 }
 
 function matchList(
@@ -99,11 +117,31 @@ function matchKeyedElement(
   listKeys: Readonly<Record<string, string>>,
 ): Mismatch[] {
   const keyValue = expected[listKey.key];
-  const element = actual.find((candidate) => isMapping(candidate) && Object.hasOwn(candidate, listKey.key) && candidate[listKey.key] === keyValue);
+  const element = actual.find(
+    (candidate) =>
+      isMapping(candidate) &&
+      Object.hasOwn(candidate, listKey.key) &&
+      candidate[listKey.key] === keyValue,
+  );
   if (element === undefined) {
-    const found = actual.map((candidate) => (isMapping(candidate) && Object.hasOwn(candidate, listKey.key) ? candidate[listKey.key] : undefined));
+    const found = actual.map((candidate) =>
+      isMapping(candidate) && Object.hasOwn(candidate, listKey.key)
+        ? candidate[listKey.key]
+        : undefined,
+    );
     const present = found.filter((value) => value !== undefined);
-    return [{ mode: 'missing-element', path, expected, list, noun: listKey.noun, key: listKey.key, keyValue, found: present }];
+    return [
+      {
+        mode: 'missing-element',
+        path,
+        expected,
+        list,
+        noun: listKey.noun,
+        key: listKey.key,
+        keyValue,
+        found: present,
+      },
+    ];
   }
   const step: PathStep = { type: 'element', list, noun: listKey.noun, key: listKey.key, keyValue };
   return matchMapping(expected, element as Record<string, unknown>, [...path, step], listKeys);
@@ -119,12 +157,20 @@ function matchAnyElement(
 ): Mismatch[] {
   let closest: Mismatch[] | undefined;
   for (const [index, candidate] of actual.entries()) {
-    const mismatches = matchValue(expected, candidate, [...path, { type: 'index', index }], actual, listKeys);
+    const mismatches = matchValue(
+      expected,
+      candidate,
+      [...path, { type: 'index', index }],
+      actual,
+      listKeys,
+    );
     if (mismatches.length === 0) return [];
     if (closest === undefined || mismatches.length < closest.length) closest = mismatches;
   }
   if (actual.length === 1 && closest !== undefined) return closest;
-  return [{ mode: 'missing-element', path, expected, list, noun: elementNoun(list), found: actual }];
+  return [
+    { mode: 'missing-element', path, expected, list, noun: elementNoun(list), found: actual },
+  ];
 }
 
 function matchScalarList(
@@ -134,7 +180,9 @@ function matchScalarList(
   listKeys: Readonly<Record<string, string>>,
 ): Mismatch[] {
   if (expected.length !== actual.length) return [{ mode: 'wrong-value', path, expected, actual }];
-  return expected.flatMap((element, index) => matchValue(element, actual[index], [...path, { type: 'index', index }], actual, listKeys));
+  return expected.flatMap((element, index) =>
+    matchValue(element, actual[index], [...path, { type: 'index', index }], actual, listKeys),
+  );
 }
 
 function lastFieldName(path: PathStep[]): string | undefined {

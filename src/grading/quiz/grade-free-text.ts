@@ -9,7 +9,13 @@ import { normalizeAnswerText } from './normalize-answer-text.js';
 export function gradeFreeText(question: FreeTextQuestion, answer: unknown): QuizGrade {
   const base = { questionId: question.id, maxPoints: question.points };
   if (answer === undefined || (typeof answer === 'string' && answer.trim() === '')) {
-    return { ...base, answer: typeof answer === 'string' ? answer : null, points: 0, matchedConcepts: [], message: 'No answer was given.' };
+    return {
+      ...base,
+      answer: typeof answer === 'string' ? answer : null,
+      points: 0,
+      matchedConcepts: [],
+      message: 'No answer was given.',
+    };
   }
   if (typeof answer !== 'string' || answer.length > maxFreeTextAnswerLength) {
     return {

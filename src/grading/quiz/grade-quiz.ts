@@ -11,8 +11,13 @@ export interface GradeQuizOptions {
 
 /** One grade per question, in the quiz's order; an unanswered question scores 0. */
 export function gradeQuiz({ questions, answers }: GradeQuizOptions): QuizGrade[] {
+  // Answers come back from storage as JSON; anything but an object means nothing was answered.
+  const given: Record<string, unknown> =
+    typeof answers === 'object' && answers !== null ? answers : {};
   return questions.map((question) => {
-    const answer: unknown = Object.hasOwn(answers, question.id) ? answers[question.id] : undefined;
-    return question.type === 'free-text' ? gradeFreeText(question, answer) : gradeChoice(question, answer);
+    const answer = Object.hasOwn(given, question.id) ? given[question.id] : undefined;
+    return question.type === 'free-text'
+      ? gradeFreeText(question, answer)
+      : gradeChoice(question, answer);
   });
 }

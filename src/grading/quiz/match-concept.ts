@@ -11,8 +11,9 @@ import { normalizeAnswerText, type NormalizedText } from './normalize-answer-tex
  */
 export function answerMentionsConcept(answer: NormalizedText, concept: QuizConcept): boolean {
   return (
-    concept.synonyms.some((synonym) => containsPhrase(answer.tokens, normalizeAnswerText(synonym).tokens.join(''))) ||
-    concept.patterns.some((pattern) => new RegExp(pattern, 'u').test(answer.spaced))
+    concept.synonyms.some((synonym) =>
+      containsPhrase(answer.tokens, normalizeAnswerText(synonym).tokens.join('')),
+    ) || concept.patterns.some((pattern) => new RegExp(pattern, 'u').test(answer.spaced))
   );
 }
 

@@ -38,7 +38,9 @@ export function normalizeAnswerText(text: string): NormalizedText {
       tokens.push('cannot');
       index += 1;
     } else {
-      tokens.push(...(Object.hasOwn(contractions, word) ? (contractions[word] as string[]) : [word]));
+      tokens.push(
+        ...(Object.hasOwn(contractions, word) ? (contractions[word] as string[]) : [word]),
+      );
     }
   }
   return { tokens, spaced: tokens.join(' ') };

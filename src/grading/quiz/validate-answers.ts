@@ -10,10 +10,15 @@ import { maxFreeTextAnswerLength } from './answer-limits.js';
  * unknown question ids are dropped (an integration may send answers for another version).
  * Throws AppError `ANSWER_INVALID` with `details.questionId`.
  */
-export function validateAnswers(assessment: Pick<AssessmentFile, 'quiz'>, answers: unknown): QuizAnswers {
+export function validateAnswers(
+  assessment: Pick<AssessmentFile, 'quiz'>,
+  answers: unknown,
+): QuizAnswers {
   if (answers === undefined || answers === null) return {};
   if (typeof answers !== 'object' || Array.isArray(answers)) {
-    throw new AppError('ANSWER_INVALID', 'Quiz answers must be an object keyed by question id.', { questionId: null });
+    throw new AppError('ANSWER_INVALID', 'Quiz answers must be an object keyed by question id.', {
+      questionId: null,
+    });
   }
   const given = answers as Record<string, unknown>;
   const valid: QuizAnswers = {};
@@ -26,23 +31,33 @@ export function validateAnswers(assessment: Pick<AssessmentFile, 'quiz'>, answer
 
 function validateAnswer(question: QuizQuestion, answer: unknown): string | string[] {
   const refuse = (message: string): never => {
-    throw new AppError('ANSWER_INVALID', `Answer to "${question.id}": ${message}`, { questionId: question.id });
+    throw new AppError('ANSWER_INVALID', `Answer to "${question.id}": ${message}`, {
+      questionId: question.id,
+    });
   };
 
   if (question.type === 'free-text') {
     if (typeof answer !== 'string') return refuse('expected text.');
     if (answer.length > maxFreeTextAnswerLength) {
-      return refuse(`the answer is ${answer.length} characters long; the limit is ${maxFreeTextAnswerLength}.`);
+      return refuse(
+        `the answer is ${answer.length} characters long; the limit is ${maxFreeTextAnswerLength}.`,
+      );
     }
     return answer;
   }
 
   const choiceIds = new Set(question.choices.map((choice) => choice.id));
-  const picked = typeof answer === 'string' && question.type === 'single-choice' ? [answer] : answer;
+  const picked =
+    typeof answer === 'string' && question.type === 'single-choice' ? [answer] : answer;
   if (!Array.isArray(picked) || !picked.every((id): id is string => typeof id === 'string')) {
-    return refuse(question.type === 'single-choice' ? 'expected one choice id.' : 'expected a list of choice ids.');
+    return refuse(
+      question.type === 'single-choice'
+        ? 'expected one choice id.'
+        : 'expected a list of choice ids.',
+    );
   }
-  if (question.type === 'single-choice' && picked.length > 1) return refuse('pick one choice only.');
+  if (question.type === 'single-choice' && picked.length > 1)
+    return refuse('pick one choice only.');
   const unknown = picked.find((id) => !choiceIds.has(id));
   if (unknown !== undefined) return refuse(`"${unknown.slice(0, 100)}" is not one of the choices.`);
   if (new Set(picked).size !== picked.length) return refuse('a choice is listed twice.');

@@ -1,0 +1,200 @@
+import {
+  AppsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  ServerConfiguration,
+  Watch,
+  createConfiguration,
+  wrapHttpLibrary,
+  type RequestContext,
+} from '@kubernetes/client-node';
+import type { ClusterReader, KubeObject, PodWatchEvent } from '../../grading/cluster-reader.js';
+import type { ClusterConnection } from './cluster-connection.js';
+import { createGuardedHttpLibrary } from './guarded-http-library.js';
+import { isNotFound, toClusterReadError } from './map-cluster-error.js';
+import { ClusterRequestLog } from './request-log.js';
+
+/** Reads a learner's cluster through @kubernetes/client-node, for one attempt only. */
+export class KubeClusterReader implements ClusterReader {
+  readonly requests = new ClusterRequestLog();
+  private readonly core: CoreV1Api;
+  private readonly apps: AppsV1Api;
+  private readonly watcher: Watch;
+
+  constructor(
+    private readonly connection: ClusterConnection,
+    private readonly signal?: AbortSignal,
+  ) {
+    const configuration = createConfiguration({
+      baseServer: new ServerConfiguration(connection.server.origin, {}),
+      httpApi: wrapHttpLibrary(createGuardedHttpLibrary(connection, this.requests, signal)),
+      // Credentials come from the vetted connection (added by the transport), never from
+      // @kubernetes/client-node's kubeconfig machinery, which can run plugins and read files.
+      authMethods: {
+        default: {
+          getName: () => 'vetted',
+          applySecurityAuthentication: (_: RequestContext) => undefined,
+        },
+      },
+    });
+    this.core = new CoreV1Api(configuration);
+    this.apps = new AppsV1Api(configuration);
+    this.watcher = new Watch(new VettedKubeConfig(connection));
+  }
+
+  async readPod({
+    namespace,
+    name,
+  }: {
+    namespace: string;
+    name: string;
+  }): Promise<KubeObject | undefined> {
+    try {
+      return asKubeObject(await this.core.readNamespacedPod({ namespace, name }));
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw toClusterReadError(error, `Pod ${namespace}/${name}`);
+    }
+  }
+
+  async listPods(options: {
+    namespace: string;
+    labelSelector?: string;
+    fieldSelector?: string;
+  }): Promise<KubeObject[]> {
+    try {
+      const list = await this.core.listNamespacedPod(options);
+      return list.items.map(asKubeObject);
+    } catch (error) {
+      throw toClusterReadError(error, `Pods in ${options.namespace}`);
+    }
+  }
+
+  async listEvents(options: { namespace: string; fieldSelector?: string }): Promise<KubeObject[]> {
+    try {
+      const list = await this.core.listNamespacedEvent(options);
+      return list.items.map(asKubeObject);
+    } catch (error) {
+      throw toClusterReadError(error, `events in ${options.namespace}`);
+    }
+  }
+
+  async listReplicaSets(options: {
+    namespace: string;
+    labelSelector?: string;
+  }): Promise<KubeObject[]> {
+    try {
+      const list = await this.apps.listNamespacedReplicaSet(options);
+      return list.items.map(asKubeObject);
+    } catch (error) {
+      throw toClusterReadError(error, `ReplicaSets in ${options.namespace}`);
+    }
+  }
+
+  async listDeployments(options: {
+    namespace: string;
+    labelSelector?: string;
+  }): Promise<KubeObject[]> {
+    try {
+      const list = await this.apps.listNamespacedDeployment(options);
+      return list.items.map(asKubeObject);
+    } catch (error) {
+      throw toClusterReadError(error, `Deployments in ${options.namespace}`);
+    }
+  }
+
+  async readPodLog(options: {
+    namespace: string;
+    name: string;
+    container?: string;
+    tailLines?: number;
+    limitBytes?: number;
+  }): Promise<string | undefined> {
+    try {
+      return await this.core.readNamespacedPodLog(options);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw toClusterReadError(error, `the logs of Pod ${options.namespace}/${options.name}`);
+    }
+  }
+
+  async watchPods(
+    options: {
+      namespace: string;
+      labelSelector?: string;
+      fieldSelector?: string;
+      resourceVersion?: string;
+      signal: AbortSignal;
+    },
+    onEvent: (event: PodWatchEvent) => void,
+  ): Promise<void> {
+    const { namespace, signal, ...query } = options;
+    if (signal.aborted) return;
+    const started = performance.now();
+    const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
+    await new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const done = (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        signal.removeEventListener('abort', stop);
+        this.requests.record({
+          method: 'WATCH',
+          path,
+          status: error ? 'error' : 200,
+          ms: Math.round(performance.now() - started),
+        });
+        // Our own abort ends a watch normally; anything else that ends it with an error is a fault.
+        if (error && !signal.aborted)
+          reject(toClusterReadError(error, `a watch on Pods in ${namespace}`));
+        else resolve();
+      };
+      let controller: AbortController | undefined;
+      const stop = () => controller?.abort();
+      signal.addEventListener('abort', stop, { once: true });
+      this.watcher
+        .watch(
+          path,
+          { ...query, allowWatchBookmarks: false },
+          (type, object) => {
+            if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED')
+              onEvent({ type, object: asKubeObject(object) });
+          },
+          done,
+        )
+        .then((started) => {
+          controller = started;
+          if (signal.aborted) started.abort();
+        }, done);
+    });
+  }
+}
+
+/**
+ * The client's Watch takes its transport from a KubeConfig. This one hands out only the vetted
+ * agent and headers, and never follows redirects.
+ */
+class VettedKubeConfig extends KubeConfig {
+  constructor(private readonly connection: ClusterConnection) {
+    super();
+    this.loadFromClusterAndUser(
+      { name: 'learner', server: connection.server.origin, skipTLSVerify: false },
+      { name: 'grader' },
+    );
+  }
+
+  override async applyToFetchOptions(): Promise<
+    Awaited<ReturnType<KubeConfig['applyToFetchOptions']>>
+  > {
+    return {
+      agent: this.connection.agent,
+      headers: { ...this.connection.headers, accept: 'application/json' },
+      redirect: 'manual',
+    } as Awaited<ReturnType<KubeConfig['applyToFetchOptions']>>;
+  }
+}
+
+function asKubeObject(value: unknown): KubeObject {
+  // The generated models use Date objects and camelCase; grading wants the wire JSON.
+  return JSON.parse(JSON.stringify(value)) as KubeObject;
+}
