@@ -9,10 +9,15 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { openTestServices } from '../test/support/test-services.js';
-import { referenceManifest } from '../test/support/first-pod-fixtures.js';
+import {
+  fixtureAssessmentsDirectory,
+  manifestOnlyAssessmentId,
+  referenceManifest,
+} from '../test/support/first-pod-fixtures.js';
 
 const count = Number(process.argv[process.argv.indexOf('--attempts') + 1]) || 50;
-const services = await openTestServices();
+// Manifest-only: this measures the service's own path, not a learner cluster's waits.
+const services = await openTestServices({ assessmentsDirectory: fixtureAssessmentsDirectory });
 services.startWorker({ concurrency: 1 });
 const server: Server = await new Promise((resolve) => {
   const listening = services.app.listen(0, '127.0.0.1', () => resolve(listening));
@@ -25,7 +30,7 @@ async function gradeOne(index: number): Promise<number> {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
-      assessmentId: 'first-pod',
+      assessmentId: manifestOnlyAssessmentId,
       learnerId: `bench-${index}`,
       manifest: referenceManifest,
       answers: { 'pending-causes': 'FailedScheduling for lack of cpu, or ErrImagePull' },
@@ -46,7 +51,8 @@ await gradeOne(-1); // warm-up: first Prisma query plans, first BullMQ scripts
 const samples: number[] = [];
 for (let i = 0; i < count; i += 1) samples.push(await gradeOne(i));
 samples.sort((a, b) => a - b);
-const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? NaN;
+const at = (q: number) =>
+  samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? NaN;
 const result = {
   benchmark: 'attempt-post-to-graded',
   attempts: count,

@@ -52,7 +52,11 @@ export class SimClock {
 
   /** Runs `run` after `delayMs` of simulated time. Returns an id for `clearTimeout`. */
   setTimeout(run: () => void, delayMs: number): number {
-    const timer: ClockTimer = { id: this.nextId++, dueMs: this.nowMs() + Math.max(0, delayMs), run };
+    const timer: ClockTimer = {
+      id: this.nextId++,
+      dueMs: this.nowMs() + Math.max(0, delayMs),
+      run,
+    };
     const at = this.timers.findIndex((t) => t.dueMs > timer.dueMs);
     if (at === -1) this.timers.push(timer);
     else this.timers.splice(at, 0, timer);

@@ -51,7 +51,12 @@ export interface ControlDependencies {
 
 function itemsOf(input: unknown): unknown[] {
   if (Array.isArray(input)) return input.flatMap(itemsOf);
-  if (isRecord(input) && typeof input.kind === 'string' && input.kind.endsWith('List') && Array.isArray(input.items)) {
+  if (
+    isRecord(input) &&
+    typeof input.kind === 'string' &&
+    input.kind.endsWith('List') &&
+    Array.isArray(input.items)
+  ) {
     return input.items;
   }
   return [input];
@@ -62,17 +67,36 @@ export function createControl(deps: ControlDependencies): SimulatedClusterContro
     async seed(objects) {
       const created: KubeObject[] = [];
       for (const item of itemsOf(objects)) {
-        if (!isRecord(item) || typeof item.apiVersion !== 'string' || typeof item.kind !== 'string') {
+        if (
+          !isRecord(item) ||
+          typeof item.apiVersion !== 'string' ||
+          typeof item.kind !== 'string'
+        ) {
           throw badRequest('each seeded object needs apiVersion and kind');
         }
         const def = resourceForKind(item.apiVersion, item.kind);
-        if (!def) throw badRequest(`the simulated cluster does not serve ${item.apiVersion} ${item.kind}`);
+        if (!def)
+          throw badRequest(`the simulated cluster does not serve ${item.apiVersion} ${item.kind}`);
         const meta = isRecord(item.metadata) ? item.metadata : {};
-        const namespace = def.namespaced ? (typeof meta.namespace === 'string' ? meta.namespace : 'default') : undefined;
+        const namespace = def.namespaced
+          ? typeof meta.namespace === 'string'
+            ? meta.namespace
+            : 'default'
+          : undefined;
         if (namespace && !deps.registry.find(namespacesResource, undefined, namespace)) {
-          deps.registry.create(namespacesResource, undefined, { metadata: { name: namespace } }, { manager: 'kubegrade-sim-seed' });
+          deps.registry.create(
+            namespacesResource,
+            undefined,
+            { metadata: { name: namespace } },
+            { manager: 'kubegrade-sim-seed' },
+          );
         }
-        created.push(deps.registry.create(def, namespace, item, { manager: 'kubegrade-sim-seed', keepStatus: true }));
+        created.push(
+          deps.registry.create(def, namespace, item, {
+            manager: 'kubegrade-sim-seed',
+            keepStatus: true,
+          }),
+        );
       }
       await deps.settle();
       return created;
@@ -93,7 +117,8 @@ export function createControl(deps: ControlDependencies): SimulatedClusterContro
 
 function numberField(body: unknown, field: string): number {
   const value = isRecord(body) ? body[field] : undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw badRequest(`body.${field} must be a number >= 0`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw badRequest(`body.${field} must be a number >= 0`);
   return value;
 }
 
@@ -104,7 +129,12 @@ function numberField(body: unknown, field: string): number {
  * DELETE /_sim/images {repository, tag?}
  */
 export function controlRoutes(control: SimulatedClusterControl, speed: number) {
-  return async (request: { method: string; path: string; query: URLSearchParams; body: unknown }): Promise<JsonAnswer | undefined> => {
+  return async (request: {
+    method: string;
+    path: string;
+    query: URLSearchParams;
+    body: unknown;
+  }): Promise<JsonAnswer | undefined> => {
     const { method, path, body } = request;
     const route = `${method} ${path}`;
     switch (route) {
@@ -135,7 +165,11 @@ export function controlRoutes(control: SimulatedClusterControl, speed: number) {
       case 'POST /_sim/images': {
         const repository = isRecord(body) ? body.repository : undefined;
         const tags = isRecord(body) ? body.tags : undefined;
-        if (typeof repository !== 'string' || !Array.isArray(tags) || !tags.every((t) => typeof t === 'string')) {
+        if (
+          typeof repository !== 'string' ||
+          !Array.isArray(tags) ||
+          !tags.every((t) => typeof t === 'string')
+        ) {
           throw badRequest('body must be {"repository": string, "tags": string[]}');
         }
         control.addImage(repository, tags as string[]);
@@ -144,13 +178,16 @@ export function controlRoutes(control: SimulatedClusterControl, speed: number) {
       case 'DELETE /_sim/images': {
         const repository = isRecord(body) ? body.repository : undefined;
         const tag = isRecord(body) ? body.tag : undefined;
-        if (typeof repository !== 'string') throw badRequest('body must be {"repository": string, "tag"?: string}');
+        if (typeof repository !== 'string')
+          throw badRequest('body must be {"repository": string, "tag"?: string}');
         control.removeImage(repository, typeof tag === 'string' ? tag : undefined);
         return { status: 200, body: { repositories: control.images() } };
       }
       default:
         if (method === 'DELETE' && path.startsWith('/_sim/faults/')) {
-          const removed = control.clearFaults(decodeURIComponent(path.slice('/_sim/faults/'.length)));
+          const removed = control.clearFaults(
+            decodeURIComponent(path.slice('/_sim/faults/'.length)),
+          );
           if (removed === 0) throw new ApiError(404, 'NotFound', 'no such fault rule');
           return { status: 200, body: { removed } };
         }

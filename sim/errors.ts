@@ -98,7 +98,12 @@ export function conflict(group: string, resource: string, name: string): ApiErro
 }
 
 /** 422 with one cause per invalid field; `kind` is the object's Kind, as in pod-create-422-invalid.json. */
-export function invalid(group: string, kind: string, name: string, causes: StatusCause[]): ApiError {
+export function invalid(
+  group: string,
+  kind: string,
+  name: string,
+  causes: StatusCause[],
+): ApiError {
   const summary = causes.map((c) => `${c.field}: ${c.message}`);
   const joined = summary.length === 1 ? summary[0] : `[${summary.join(', ')}]`;
   const details: StatusDetails = { name };
@@ -113,11 +118,19 @@ export function badRequest(message: string): ApiError {
 }
 
 export function methodNotAllowed(): ApiError {
-  return new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  return new ApiError(
+    405,
+    'MethodNotAllowed',
+    'the server does not allow this method on the requested resource',
+  );
 }
 
 export function unsupportedMediaType(contentType: string): ApiError {
-  return new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got ${contentType || 'none'})`);
+  return new ApiError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got ${contentType || 'none'})`,
+  );
 }
 
 export function unauthorized(): ApiError {

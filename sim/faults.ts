@@ -53,11 +53,16 @@ function patternToRegExp(pattern: string): RegExp {
 }
 
 export function validateFaultRule(rule: FaultRuleInput): void {
-  if (!['latency', 'status', 'drop', 'watch-close-early'].includes(rule.kind)) throw new Error(`unknown fault kind ${String(rule.kind)}`);
-  if (rule.kind === 'status' && ![429, 500, 503].includes(rule.status ?? 0)) throw new Error('a status fault needs status 429, 500 or 503');
-  if (rule.kind === 'latency' && !(typeof rule.latencyMs === 'number' && rule.latencyMs >= 0)) throw new Error('a latency fault needs latencyMs >= 0');
-  if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times > 0)) throw new Error('times must be a positive integer');
-  if (typeof rule.path !== 'string' && !(rule.path instanceof RegExp)) throw new Error('path must be a string pattern');
+  if (!['latency', 'status', 'drop', 'watch-close-early'].includes(rule.kind))
+    throw new Error(`unknown fault kind ${String(rule.kind)}`);
+  if (rule.kind === 'status' && ![429, 500, 503].includes(rule.status ?? 0))
+    throw new Error('a status fault needs status 429, 500 or 503');
+  if (rule.kind === 'latency' && !(typeof rule.latencyMs === 'number' && rule.latencyMs >= 0))
+    throw new Error('a latency fault needs latencyMs >= 0');
+  if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times > 0))
+    throw new Error('times must be a positive integer');
+  if (typeof rule.path !== 'string' && !(rule.path instanceof RegExp))
+    throw new Error('path must be a string pattern');
 }
 
 export class FaultInjector {

@@ -7,7 +7,9 @@ import { parseArgs } from 'node:util';
 import { startSimulatedCluster } from './start-simulated-cluster.js';
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: npm run sim -- --kubeconfig <file> [--port <n>] [--speed <x>] [--read-only-kubeconfig <file>]\n`);
+  process.stderr.write(
+    `${message}\nusage: npm run sim -- --kubeconfig <file> [--port <n>] [--speed <x>] [--read-only-kubeconfig <file>]\n`,
+  );
   process.exit(2);
 }
 
@@ -24,14 +26,18 @@ async function main(): Promise<void> {
   });
   if (!values.kubeconfig) usage('--kubeconfig is required');
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) usage(`--port must be 0-65535, got ${values.port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    usage(`--port must be 0-65535, got ${values.port}`);
   const speed = Number(values.speed);
-  if (!Number.isFinite(speed) || speed < 0) usage(`--speed must be a number >= 0, got ${values.speed}`);
+  if (!Number.isFinite(speed) || speed < 0)
+    usage(`--speed must be a number >= 0, got ${values.speed}`);
 
   const cluster = await startSimulatedCluster({ port, speed, host: values.host });
   await writeFile(values.kubeconfig, cluster.kubeconfigYaml(), { mode: 0o600 });
   if (values['read-only-kubeconfig']) {
-    await writeFile(values['read-only-kubeconfig'], cluster.kubeconfigYaml({ token: 'readOnly' }), { mode: 0o600 });
+    await writeFile(values['read-only-kubeconfig'], cluster.kubeconfigYaml({ token: 'readOnly' }), {
+      mode: 0o600,
+    });
   }
   process.stdout.write(`kubegrade simulated cluster serving at ${cluster.url} (speed ${speed})\n`);
   process.stdout.write(`kubeconfig written to ${values.kubeconfig}\n`);
@@ -54,6 +60,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`kubegrade-sim: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `kubegrade-sim: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

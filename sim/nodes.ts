@@ -11,7 +11,11 @@ export interface SimulatedNodeOptions {
   /** Pod capacity (default 110). */
   pods?: number;
   labels?: Record<string, string>;
-  taints?: Array<{ key: string; value?: string; effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' }>;
+  taints?: Array<{
+    key: string;
+    value?: string;
+    effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  }>;
   unschedulable?: boolean;
 }
 
@@ -25,7 +29,12 @@ export function simulatedNode(options: SimulatedNodeOptions, index: number, now:
     memory: options.memory ?? '4Gi',
     pods: String(options.pods ?? 110),
   };
-  const condition = (type: string, status: string, reason: string, message: string): Record<string, string> => ({
+  const condition = (
+    type: string,
+    status: string,
+    reason: string,
+    message: string,
+  ): Record<string, string> => ({
     type,
     status,
     lastHeartbeatTime: time,
@@ -62,9 +71,24 @@ export function simulatedNode(options: SimulatedNodeOptions, index: number, now:
       capacity: resources,
       allocatable: { ...resources },
       conditions: [
-        condition('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
-        condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
-        condition('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+        condition(
+          'MemoryPressure',
+          'False',
+          'KubeletHasSufficientMemory',
+          'kubelet has sufficient memory available',
+        ),
+        condition(
+          'DiskPressure',
+          'False',
+          'KubeletHasNoDiskPressure',
+          'kubelet has no disk pressure',
+        ),
+        condition(
+          'PIDPressure',
+          'False',
+          'KubeletHasSufficientPID',
+          'kubelet has sufficient PID available',
+        ),
         condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
       ],
       addresses: [

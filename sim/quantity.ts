@@ -39,7 +39,9 @@ export function parseQuantity(text: string | number): number | undefined {
 }
 
 export function isQuantity(text: unknown): boolean {
-  return (typeof text === 'string' || typeof text === 'number') && parseQuantity(text) !== undefined;
+  return (
+    (typeof text === 'string' || typeof text === 'number') && parseQuantity(text) !== undefined
+  );
 }
 
 /** CPU in millicores (`500m` → 500, `2` → 2000). */

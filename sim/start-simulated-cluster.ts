@@ -51,6 +51,11 @@ export interface SimulatedClusterOptions {
   autoCreateNamespaces?: boolean;
   /** Resources the read-only token may not read either, e.g. `['replicasets.apps']`. */
   readOnlyDenied?: string[];
+  /**
+   * Run the scheduler (default true). Without it pods stay Pending with no node, like the
+   * recorded reference cluster (which had no scheduler and no kubelet).
+   */
+  scheduler?: boolean;
   /** Where unexpected server errors are reported; default stderr. */
   reportError?: (error: unknown) => void;
 }
@@ -77,20 +82,25 @@ function settleMicrotasks(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-export async function startSimulatedCluster(options: SimulatedClusterOptions = {}): Promise<SimulatedCluster> {
+export async function startSimulatedCluster(
+  options: SimulatedClusterOptions = {},
+): Promise<SimulatedCluster> {
   const certificates = generateClusterCertificates();
   const tokens = {
     admin: options.tokens?.admin ?? `sim-admin-${randomBytes(16).toString('hex')}`,
     readOnly: options.tokens?.readOnly ?? `sim-readonly-${randomBytes(16).toString('hex')}`,
   };
-  if (tokens.admin === tokens.readOnly) throw new Error('the admin and read-only tokens must differ');
+  if (tokens.admin === tokens.readOnly)
+    throw new Error('the admin and read-only tokens must differ');
 
   const store = new ObjectStore();
   const settle = async (): Promise<void> => {
     for (let i = 0; i < 3; i++) await settleMicrotasks();
   };
   const clock = new SimClock({ speed: options.speed ?? 1 }, settle);
-  const registry = new Registry(store, clock, { autoCreateNamespaces: options.autoCreateNamespaces ?? false });
+  const registry = new Registry(store, clock, {
+    autoCreateNamespaces: options.autoCreateNamespaces ?? false,
+  });
   const events = new EventRecorder(registry, clock);
   const logs = new ContainerLogs();
   const images = new ImageCatalogue({ repositories: options.images ?? DEFAULT_REPOSITORIES });
@@ -99,7 +109,12 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions = {
   const timings: KubeletTimings = { ...DEFAULT_TIMINGS, ...options.timings };
 
   for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
-    registry.create(namespacesResource, undefined, { metadata: { name } }, { manager: 'kube-apiserver' });
+    registry.create(
+      namespacesResource,
+      undefined,
+      { metadata: { name } },
+      { manager: 'kube-apiserver' },
+    );
   }
   const nodeOptions = options.nodes ?? [{ name: 'sim-node-1' }];
   const kubelets = nodeOptions.map((node, index) => {
@@ -119,7 +134,7 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions = {
     });
   });
   const components = [
-    new Scheduler({ store, registry, clock, events }),
+    ...(options.scheduler === false ? [] : [new Scheduler({ store, registry, clock, events })]),
     ...kubelets,
     new ReplicaSetController({ store, registry, events }),
     new DeploymentController({ store, registry, clock, events }),
@@ -138,10 +153,13 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions = {
     requestLog,
     auth: { tokens, readOnlyDenied: options.readOnlyDenied ?? [] },
     control: controlRoutes(control, clock.speed),
+    now: () => clock.now(),
     reportError:
       options.reportError ??
       ((error) => {
-        process.stderr.write(`kubegrade-sim: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        process.stderr.write(
+          `kubegrade-sim: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+        );
       }),
   });
   const host = options.host ?? '127.0.0.1';
@@ -162,11 +180,24 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions = {
         apiVersion: 'v1',
         kind: 'Config',
         clusters: [
-          { name: 'kubegrade-sim', cluster: { server: url, 'certificate-authority-data': Buffer.from(certificates.caPem).toString('base64') } },
+          {
+            name: 'kubegrade-sim',
+            cluster: {
+              server: url,
+              'certificate-authority-data': Buffer.from(certificates.caPem).toString('base64'),
+            },
+          },
         ],
         users: [{ name: user, user: { token: tokens[which] } }],
         contexts: [
-          { name: 'kubegrade-sim', context: { cluster: 'kubegrade-sim', user, namespace: kubeconfig.namespace ?? 'default' } },
+          {
+            name: 'kubegrade-sim',
+            context: {
+              cluster: 'kubegrade-sim',
+              user,
+              namespace: kubeconfig.namespace ?? 'default',
+            },
+          },
         ],
         'current-context': 'kubegrade-sim',
         preferences: {},

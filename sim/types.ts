@@ -4,7 +4,8 @@
  * leave every other field as it came from the client.
  */
 
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
 export interface OwnerReference {
@@ -150,7 +151,12 @@ export interface PodTemplateSpec {
 }
 
 export interface ReplicaSet extends KubeObject {
-  spec: { replicas?: number; selector?: LabelSelector; template?: PodTemplateSpec; [key: string]: unknown };
+  spec: {
+    replicas?: number;
+    selector?: LabelSelector;
+    template?: PodTemplateSpec;
+    [key: string]: unknown;
+  };
   status: Record<string, unknown>;
 }
 
@@ -166,7 +172,10 @@ export interface Deployment extends KubeObject {
 }
 
 export interface Node extends KubeObject {
-  spec: { taints?: Array<{ key: string; value?: string; effect: string }>; unschedulable?: boolean };
+  spec: {
+    taints?: Array<{ key: string; value?: string; effect: string }>;
+    unschedulable?: boolean;
+  };
   status: {
     capacity: Record<string, string>;
     allocatable: Record<string, string>;
@@ -204,4 +213,20 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 /** Deep copy of a JSON value; the store hands out copies so callers can never alias stored state. */
 export function cloneJson<T>(value: T): T {
   return structuredClone(value);
+}
+
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (!isRecord(value)) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .filter((key) => value[key] !== undefined)
+      .sort()
+      .map((key) => [key, sortedKeys(value[key])]),
+  );
+}
+
+/** Deep equality of JSON values, ignoring key order (clients may send keys in any order). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(sortedKeys(a)) === JSON.stringify(sortedKeys(b));
 }

@@ -1,10 +1,7 @@
 import { ConfigError, loadConfig } from '../src/config/config.js';
-import { openClusterAccess } from '../src/cluster/sealed-cluster-access.js';
 import { createLogger } from '../src/logging/logger.js';
 import { openServices } from '../src/runtime/services.js';
-import { createRedisConnection } from '../src/queue/redis-connection.js';
-import { createGradingWorker } from './grading-worker.js';
-import { requeueStrandedAttempts } from './requeue-stranded-attempts.js';
+import { startGradingWorker } from './start-grading-worker.js';
 
 /** `npm run worker`: grades attempts until SIGTERM, then lets in-flight jobs finish. */
 async function main(): Promise<void> {
@@ -20,25 +17,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel, name: 'kubegrade-worker' });
   const services = await openServices(config, logger, 'worker');
-  const workerConnection = createRedisConnection({ url: config.redisUrl, role: 'worker' });
-  const worker = createGradingWorker({
-    connection: workerConnection,
-    queueName: config.queue.name,
-    concurrency: config.worker.concurrency,
-    jobTimeoutMs: config.worker.jobTimeoutMs,
-    grading: {
-      attempts: services.attempts,
-      catalog: services.catalog,
-      openClusterAccess: (sealed) => openClusterAccess(services.secrets, sealed),
-      logger,
-    },
-    logger,
-  });
-  await requeueStrandedAttempts({ attempts: services.attempts, queue: services.queue, logger });
-  logger.info(
-    { concurrency: config.worker.concurrency, queue: config.queue.name },
-    'worker started',
-  );
+  const worker = await startGradingWorker({ config, services, logger });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -49,8 +28,7 @@ async function main(): Promise<void> {
       logger.error('in-flight jobs did not finish in time; exiting');
       process.exit(1);
     }, config.worker.shutdownTimeoutMs);
-    await worker.close();
-    workerConnection.disconnect();
+    await worker.stop();
     await services.close();
     clearTimeout(forced);
     logger.info('worker stopped');

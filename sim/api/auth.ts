@@ -32,26 +32,39 @@ export function authenticate(config: AuthConfig, authorization: string | undefin
   const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
   const presented = match?.[1]?.trim();
   if (presented && presented === config.tokens.admin) return { token: 'admin', user: ADMIN_USER };
-  if (presented && presented === config.tokens.readOnly) return { token: 'readOnly', user: READ_ONLY_USER };
+  if (presented && presented === config.tokens.readOnly)
+    return { token: 'readOnly', user: READ_ONLY_USER };
   throw unauthorized();
 }
 
 /** Non-resource paths (discovery, version, openapi). */
 export function authorizePath(identity: Identity, path: string): void {
-  if (identity.token === 'anonymous' && !PUBLIC_PATHS.has(path)) throw forbiddenPath(identity.user, path);
+  if (identity.token === 'anonymous' && !PUBLIC_PATHS.has(path))
+    throw forbiddenPath(identity.user, path);
 }
 
 export function authorizeResource(
   config: AuthConfig,
   identity: Identity,
-  request: { verb: string; group: string; resource: string; subresource?: string; namespace?: string; name?: string },
+  request: {
+    verb: string;
+    group: string;
+    resource: string;
+    subresource?: string;
+    namespace?: string;
+    name?: string;
+  },
 ): void {
   if (identity.token === 'admin') return;
   const qualified = request.group ? `${request.resource}.${request.group}` : request.resource;
   const allowed =
-    identity.token === 'readOnly' && READ_VERBS.has(request.verb) && !config.readOnlyDenied.includes(qualified);
+    identity.token === 'readOnly' &&
+    READ_VERBS.has(request.verb) &&
+    !config.readOnlyDenied.includes(qualified);
   if (allowed) return;
-  const resource = request.subresource ? `${request.resource}/${request.subresource}` : request.resource;
+  const resource = request.subresource
+    ? `${request.resource}/${request.subresource}`
+    : request.resource;
   throw forbidden({
     user: identity.user,
     verb: request.verb,

@@ -3,6 +3,7 @@
  * the served resources, in the legacy (unaggregated) format that kubectl falls back to when
  * the answer is plain `application/json`.
  */
+import { createHash } from 'node:crypto';
 import { RESOURCES } from './resources/index.js';
 import type { ResourceDefinition } from './resources/resource-definition.js';
 
@@ -27,7 +28,9 @@ export function apiVersions(address: ServerAddress): Record<string, unknown> {
   return {
     kind: 'APIVersions',
     versions: ['v1'],
-    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `${address.host}:${address.port}` }],
+    serverAddressByClientCIDRs: [
+      { clientCIDR: '0.0.0.0/0', serverAddress: `${address.host}:${address.port}` },
+    ],
   };
 }
 
@@ -60,6 +63,12 @@ function resourceEntries(def: ResourceDefinition): Array<Record<string, unknown>
   };
   if (def.shortNames) main.shortNames = def.shortNames;
   if (def.categories) main.categories = def.categories;
+  // Clients only compare it for changes; this one is derived from the group/version/kind.
+  main.storageVersionHash = createHash('sha256')
+    .update(`${def.group}/${def.version}/${def.kind}`)
+    .digest()
+    .subarray(0, 8)
+    .toString('base64');
   const subresources = def.subresources.map((sub) => ({
     name: `${def.resource}/${sub}`,
     singularName: '',
@@ -71,7 +80,10 @@ function resourceEntries(def: ResourceDefinition): Array<Record<string, unknown>
 }
 
 /** APIResourceList for `v1` or `group/version`; undefined for a group/version not served. */
-export function apiResourceList(group: string, version: string): Record<string, unknown> | undefined {
+export function apiResourceList(
+  group: string,
+  version: string,
+): Record<string, unknown> | undefined {
   const served = RESOURCES.filter((r) => r.group === group && r.version === version);
   if (served.length === 0) return undefined;
   const sorted = [...served].sort((a, b) => a.resource.localeCompare(b.resource));

@@ -6,55 +6,178 @@
 import { isRecord } from '../types.js';
 
 const META = [
-  'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation',
-  'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations',
-  'ownerReferences', 'finalizers', 'managedFields',
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
 ];
 const CONTAINER = [
-  'name', 'image', 'command', 'args', 'workingDir', 'ports', 'envFrom', 'env', 'resources',
-  'resizePolicy', 'volumeMounts', 'volumeDevices', 'livenessProbe', 'readinessProbe', 'startupProbe',
-  'lifecycle', 'terminationMessagePath', 'terminationMessagePolicy', 'imagePullPolicy',
-  'securityContext', 'stdin', 'stdinOnce', 'tty',
+  'name',
+  'image',
+  'command',
+  'args',
+  'workingDir',
+  'ports',
+  'envFrom',
+  'env',
+  'resources',
+  'resizePolicy',
+  'volumeMounts',
+  'volumeDevices',
+  'livenessProbe',
+  'readinessProbe',
+  'startupProbe',
+  'lifecycle',
+  'terminationMessagePath',
+  'terminationMessagePolicy',
+  'imagePullPolicy',
+  'securityContext',
+  'stdin',
+  'stdinOnce',
+  'tty',
 ];
 const POD_SPEC = [
-  'volumes', 'initContainers', 'containers', 'ephemeralContainers', 'restartPolicy',
-  'terminationGracePeriodSeconds', 'activeDeadlineSeconds', 'dnsPolicy', 'nodeSelector',
-  'serviceAccountName', 'serviceAccount', 'automountServiceAccountToken', 'nodeName', 'hostNetwork',
-  'hostPID', 'hostIPC', 'shareProcessNamespace', 'securityContext', 'imagePullSecrets', 'hostname',
-  'subdomain', 'affinity', 'schedulerName', 'tolerations', 'hostAliases', 'priorityClassName',
-  'priority', 'dnsConfig', 'readinessGates', 'runtimeClassName', 'enableServiceLinks',
-  'preemptionPolicy', 'overhead', 'topologySpreadConstraints', 'setHostnameAsFQDN', 'os',
-  'hostUsers', 'schedulingGates', 'resourceClaims',
+  'volumes',
+  'initContainers',
+  'containers',
+  'ephemeralContainers',
+  'restartPolicy',
+  'terminationGracePeriodSeconds',
+  'activeDeadlineSeconds',
+  'dnsPolicy',
+  'nodeSelector',
+  'serviceAccountName',
+  'serviceAccount',
+  'automountServiceAccountToken',
+  'nodeName',
+  'hostNetwork',
+  'hostPID',
+  'hostIPC',
+  'shareProcessNamespace',
+  'securityContext',
+  'imagePullSecrets',
+  'hostname',
+  'subdomain',
+  'affinity',
+  'schedulerName',
+  'tolerations',
+  'hostAliases',
+  'priorityClassName',
+  'priority',
+  'dnsConfig',
+  'readinessGates',
+  'runtimeClassName',
+  'enableServiceLinks',
+  'preemptionPolicy',
+  'overhead',
+  'topologySpreadConstraints',
+  'setHostnameAsFQDN',
+  'os',
+  'hostUsers',
+  'schedulingGates',
+  'resourceClaims',
 ];
 const POD_STATUS = [
-  'phase', 'conditions', 'message', 'reason', 'nominatedNodeName', 'hostIP', 'podIP', 'podIPs',
-  'startTime', 'initContainerStatuses', 'containerStatuses', 'qosClass', 'ephemeralContainerStatuses',
+  'phase',
+  'conditions',
+  'message',
+  'reason',
+  'nominatedNodeName',
+  'hostIP',
+  'podIP',
+  'podIPs',
+  'startTime',
+  'initContainerStatuses',
+  'containerStatuses',
+  'qosClass',
+  'ephemeralContainerStatuses',
 ];
 const CONTAINER_STATUS = [
-  'name', 'state', 'lastState', 'ready', 'restartCount', 'image', 'imageID', 'containerID', 'started',
+  'name',
+  'state',
+  'lastState',
+  'ready',
+  'restartCount',
+  'image',
+  'imageID',
+  'containerID',
+  'started',
 ];
-const CONDITION = ['type', 'status', 'lastProbeTime', 'lastUpdateTime', 'lastTransitionTime', 'reason', 'message'];
+const CONDITION = [
+  'type',
+  'status',
+  'lastProbeTime',
+  'lastUpdateTime',
+  'lastTransitionTime',
+  'reason',
+  'message',
+];
 const TOP = ['kind', 'apiVersion', 'metadata', 'spec', 'status'];
 const EVENT_TOP = [
-  'kind', 'apiVersion', 'metadata', 'involvedObject', 'reason', 'message', 'source', 'firstTimestamp',
-  'lastTimestamp', 'count', 'type', 'eventTime', 'series', 'action', 'related', 'reportingComponent',
+  'kind',
+  'apiVersion',
+  'metadata',
+  'involvedObject',
+  'reason',
+  'message',
+  'source',
+  'firstTimestamp',
+  'lastTimestamp',
+  'count',
+  'type',
+  'eventTime',
+  'series',
+  'action',
+  'related',
+  'reportingComponent',
   'reportingInstance',
 ];
 const DEPLOYMENT_SPEC = [
-  'replicas', 'selector', 'template', 'strategy', 'minReadySeconds', 'revisionHistoryLimit', 'paused',
+  'replicas',
+  'selector',
+  'template',
+  'strategy',
+  'minReadySeconds',
+  'revisionHistoryLimit',
+  'paused',
   'progressDeadlineSeconds',
 ];
 const REPLICASET_SPEC = ['replicas', 'minReadySeconds', 'selector', 'template'];
 const DEPLOYMENT_STATUS = [
-  'observedGeneration', 'replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas',
-  'unavailableReplicas', 'conditions', 'collisionCount',
+  'observedGeneration',
+  'replicas',
+  'updatedReplicas',
+  'readyReplicas',
+  'availableReplicas',
+  'unavailableReplicas',
+  'conditions',
+  'collisionCount',
 ];
 const REPLICASET_STATUS = [
-  'replicas', 'fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration', 'conditions',
+  'replicas',
+  'fullyLabeledReplicas',
+  'readyReplicas',
+  'availableReplicas',
+  'observedGeneration',
+  'conditions',
 ];
 
 /** Returns a copy of `obj` whose listed keys come first, in order; other keys keep their order after. */
-export function orderKeys(obj: Record<string, unknown>, order: readonly string[]): Record<string, unknown> {
+export function orderKeys(
+  obj: Record<string, unknown>,
+  order: readonly string[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of order) if (key in obj) out[key] = obj[key];
   for (const [key, value] of Object.entries(obj)) if (!(key in out)) out[key] = value;
@@ -68,7 +191,8 @@ function orderIn(parent: Record<string, unknown>, key: string, order: readonly s
 
 function orderEach(parent: Record<string, unknown>, key: string, order: readonly string[]): void {
   const value = parent[key];
-  if (Array.isArray(value)) parent[key] = value.map((v: unknown) => (isRecord(v) ? orderKeys(v, order) : v));
+  if (Array.isArray(value))
+    parent[key] = value.map((v: unknown) => (isRecord(v) ? orderKeys(v, order) : v));
 }
 
 function orderPodSpec(parent: Record<string, unknown>, key: string): void {

@@ -33,8 +33,17 @@ const LIST_KEYS: Record<string, readonly string[]> = {
 };
 
 const SKIPPED_META = new Set([
-  'name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields',
-  'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink', 'generateName',
+  'name',
+  'namespace',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'managedFields',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'selfLink',
+  'generateName',
 ]);
 
 function fieldSet(value: unknown, listName: string | undefined): Record<string, unknown> {

@@ -26,7 +26,9 @@ export function openApiV3Root(): Record<string, unknown> {
 
 function itemPath(def: ResourceDefinition): string {
   const prefix = `/${groupVersionPath(def)}`;
-  return def.namespaced ? `${prefix}/namespaces/{namespace}/${def.resource}/{name}` : `${prefix}/${def.resource}/{name}`;
+  return def.namespaced
+    ? `${prefix}/namespaces/{namespace}/${def.resource}/{name}`
+    : `${prefix}/${def.resource}/{name}`;
 }
 
 /** The document for `api/v1` or `apis/<group>/<version>`; undefined when not served. */
@@ -39,7 +41,11 @@ export function openApiV3GroupVersion(gvPath: string): Record<string, unknown> |
       patch: {
         operationId: `patch${def.namespaced ? 'Namespaced' : ''}${def.kind}`,
         'x-kubernetes-action': 'patch',
-        'x-kubernetes-group-version-kind': { group: def.group, version: def.version, kind: def.kind },
+        'x-kubernetes-group-version-kind': {
+          group: def.group,
+          version: def.version,
+          kind: def.kind,
+        },
         parameters: [
           { name: 'dryRun', in: 'query', schema: { type: 'string', uniqueItems: true } },
           { name: 'fieldManager', in: 'query', schema: { type: 'string', uniqueItems: true } },

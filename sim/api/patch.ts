@@ -58,7 +58,12 @@ const MERGE_KEYS: Record<string, string> = {
 /** Lists of scalars merged as sets (`patchStrategy: merge` on a primitive list). */
 const SET_LISTS = new Set(['finalizers']);
 
-function mergeKeyedList(key: string, target: unknown[], patch: unknown[], order: unknown): unknown[] {
+function mergeKeyedList(
+  key: string,
+  target: unknown[],
+  patch: unknown[],
+  order: unknown,
+): unknown[] {
   let result = target.map((item) => cloneJson(item));
   for (const item of patch) {
     if (!isRecord(item)) continue;
@@ -101,7 +106,8 @@ export function strategicMerge(target: unknown, patch: unknown): unknown {
     if (key.startsWith('$deleteFromPrimitiveList/')) {
       const list = key.slice('$deleteFromPrimitiveList/'.length);
       const current = out[list];
-      if (Array.isArray(current) && Array.isArray(value)) out[list] = current.filter((v) => !value.includes(v));
+      if (Array.isArray(current) && Array.isArray(value))
+        out[list] = current.filter((v) => !value.includes(v));
       continue;
     }
     if (value === null) {
@@ -111,7 +117,12 @@ export function strategicMerge(target: unknown, patch: unknown): unknown {
     const mergeKey = MERGE_KEYS[key];
     const current = out[key];
     if (Array.isArray(value) && mergeKey && (Array.isArray(current) || current === undefined)) {
-      out[key] = mergeKeyedList(mergeKey, Array.isArray(current) ? current : [], value, patch[`$setElementOrder/${key}`]);
+      out[key] = mergeKeyedList(
+        mergeKey,
+        Array.isArray(current) ? current : [],
+        value,
+        patch[`$setElementOrder/${key}`],
+      );
     } else if (Array.isArray(value) && SET_LISTS.has(key) && Array.isArray(current)) {
       out[key] = [...current, ...value.filter((v) => !current.includes(v))];
     } else if (isRecord(value)) {
@@ -142,7 +153,10 @@ function unescapePointer(token: string): string {
 
 function pointerTokens(path: string): string[] {
   if (path === '') return [];
-  if (!path.startsWith('/')) throw badRequest(`the server rejected our request due to an error in our request: invalid JSON pointer ${JSON.stringify(path)}`);
+  if (!path.startsWith('/'))
+    throw badRequest(
+      `the server rejected our request due to an error in our request: invalid JSON pointer ${JSON.stringify(path)}`,
+    );
   return path.slice(1).split('/').map(unescapePointer);
 }
 
@@ -160,11 +174,18 @@ function patchFailure(message: string): ApiError {
   return new ApiError(422, 'Invalid', message);
 }
 
-function containerAt(doc: unknown, tokens: string[], op: string, path: string): { parent: unknown; last: string } {
+function containerAt(
+  doc: unknown,
+  tokens: string[],
+  op: string,
+  path: string,
+): { parent: unknown; last: string } {
   const parent = getAt(doc, tokens.slice(0, -1));
   const last = tokens[tokens.length - 1];
   if (last === undefined || (!isRecord(parent) && !Array.isArray(parent))) {
-    throw patchFailure(`the server rejected our request due to an error in our request: ${op} operation does not apply: doc is missing path: "${path}": missing value`);
+    throw patchFailure(
+      `the server rejected our request due to an error in our request: ${op} operation does not apply: doc is missing path: "${path}": missing value`,
+    );
   }
   return { parent, last };
 }
@@ -176,7 +197,9 @@ function addAt(doc: unknown, path: string, value: unknown): unknown {
   if (Array.isArray(parent)) {
     const index = last === '-' ? parent.length : Number(last);
     if (!Number.isInteger(index) || index < 0 || index > parent.length) {
-      throw patchFailure(`the server rejected our request due to an error in our request: add operation does not apply: index out of bounds: ${last}`);
+      throw patchFailure(
+        `the server rejected our request due to an error in our request: add operation does not apply: index out of bounds: ${last}`,
+      );
     }
     parent.splice(index, 0, cloneJson(value));
   } else {
@@ -191,13 +214,17 @@ function removeAt(doc: unknown, path: string): unknown {
   if (Array.isArray(parent)) {
     const index = Number(last);
     if (!Number.isInteger(index) || index < 0 || index >= parent.length) {
-      throw patchFailure(`the server rejected our request due to an error in our request: remove operation does not apply: doc is missing path: "${path}": missing value`);
+      throw patchFailure(
+        `the server rejected our request due to an error in our request: remove operation does not apply: doc is missing path: "${path}": missing value`,
+      );
     }
     parent.splice(index, 1);
   } else {
     const record = parent as Record<string, unknown>;
     if (!(last in record)) {
-      throw patchFailure(`the server rejected our request due to an error in our request: remove operation does not apply: doc is missing path: "${path}": missing value`);
+      throw patchFailure(
+        `the server rejected our request due to an error in our request: remove operation does not apply: doc is missing path: "${path}": missing value`,
+      );
     }
     delete record[last];
   }
@@ -205,11 +232,16 @@ function removeAt(doc: unknown, path: string): unknown {
 }
 
 export function jsonPatch(target: unknown, operations: unknown): unknown {
-  if (!Array.isArray(operations)) throw badRequest('the server rejected our request due to an error in our request: json patch must be a list of operations');
+  if (!Array.isArray(operations))
+    throw badRequest(
+      'the server rejected our request due to an error in our request: json patch must be a list of operations',
+    );
   let doc = cloneJson(target);
   for (const raw of operations) {
     if (!isRecord(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') {
-      throw badRequest('the server rejected our request due to an error in our request: invalid json patch operation');
+      throw badRequest(
+        'the server rejected our request due to an error in our request: invalid json patch operation',
+      );
     }
     const { op, path } = raw;
     switch (op) {
@@ -221,7 +253,9 @@ export function jsonPatch(target: unknown, operations: unknown): unknown {
         break;
       case 'replace':
         if (getAt(doc, pointerTokens(path)) === undefined) {
-          throw patchFailure(`the server rejected our request due to an error in our request: replace operation does not apply: doc is missing key: ${path}: missing value`);
+          throw patchFailure(
+            `the server rejected our request due to an error in our request: replace operation does not apply: doc is missing key: ${path}: missing value`,
+          );
         }
         doc = removeAt(doc, path);
         doc = addAt(doc, path, raw.value);
@@ -230,18 +264,25 @@ export function jsonPatch(target: unknown, operations: unknown): unknown {
       case 'copy': {
         const from = typeof raw.from === 'string' ? raw.from : '';
         const value = getAt(doc, pointerTokens(from));
-        if (value === undefined) throw patchFailure(`the server rejected our request due to an error in our request: ${op} operation does not apply: doc is missing from path: ${from}: missing value`);
+        if (value === undefined)
+          throw patchFailure(
+            `the server rejected our request due to an error in our request: ${op} operation does not apply: doc is missing from path: ${from}: missing value`,
+          );
         if (op === 'move') doc = removeAt(doc, from);
         doc = addAt(doc, path, value);
         break;
       }
       case 'test':
         if (JSON.stringify(getAt(doc, pointerTokens(path))) !== JSON.stringify(raw.value)) {
-          throw patchFailure(`the server rejected our request due to an error in our request: testing value ${path} failed: test failed`);
+          throw patchFailure(
+            `the server rejected our request due to an error in our request: testing value ${path} failed: test failed`,
+          );
         }
         break;
       default:
-        throw badRequest(`the server rejected our request due to an error in our request: Unexpected kind: ${op}`);
+        throw badRequest(
+          `the server rejected our request due to an error in our request: Unexpected kind: ${op}`,
+        );
     }
   }
   return doc;
@@ -250,7 +291,10 @@ export function jsonPatch(target: unknown, operations: unknown): unknown {
 /** Applies a patch of the given type to a copy of `target`. */
 export function applyPatch(type: PatchType, target: unknown, patch: unknown): unknown {
   if (type === 'json') return jsonPatch(target, patch);
-  if (!isRecord(patch)) throw badRequest('the server rejected our request due to an error in our request: patch must be a JSON object');
+  if (!isRecord(patch))
+    throw badRequest(
+      'the server rejected our request due to an error in our request: patch must be a JSON object',
+    );
   if (type === 'merge') return mergePatch(target, patch);
   return strategicMerge(target, patch);
 }

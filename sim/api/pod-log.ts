@@ -32,7 +32,8 @@ function integerParam(query: URLSearchParams, name: string): number | undefined 
   const raw = query.get(name);
   if (raw === null || raw === '') return undefined;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw badRequest(`${name}: Invalid value: "${raw}": must be a non-negative integer`);
+  if (!Number.isInteger(value) || value < 0)
+    throw badRequest(`${name}: Invalid value: "${raw}": must be a non-negative integer`);
   return value;
 }
 
@@ -43,11 +44,14 @@ function pickContainer(pod: Pod, query: URLSearchParams): { container: string; r
   let container = query.get('container') ?? '';
   if (!container) {
     if (names.length !== 1) {
-      throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`);
+      throw badRequest(
+        `a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`,
+      );
     }
     container = names[0] ?? '';
   }
-  if (!names.includes(container)) throw badRequest(`container ${container} is not valid for pod ${name}`);
+  if (!names.includes(container))
+    throw badRequest(`container ${container} is not valid for pod ${name}`);
   if (!pod.spec.nodeName) throw badRequest(`pod ${name} does not have a host assigned`);
   const status = (pod.status.containerStatuses ?? []).find((s) => s.name === container);
   const previous = query.get('previous') === 'true';
@@ -60,12 +64,21 @@ function pickContainer(pod: Pod, query: URLSearchParams): { container: string; r
   const waiting = status?.state.waiting;
   if (!status || (waiting && !status.lastState.terminated)) {
     const reason = waiting?.reason ?? 'ContainerCreating';
-    throw new ApiError(400, 'BadRequest', `container "${container}" in pod "${name}" is waiting to start: ${waitingMessage(reason)}`);
+    throw new ApiError(
+      400,
+      'BadRequest',
+      `container "${container}" in pod "${name}" is waiting to start: ${waitingMessage(reason)}`,
+    );
   }
   return { container, restart: waiting ? status.restartCount - 1 : status.restartCount };
 }
 
-export function servePodLog(logs: ContainerLogs, request: PodLogRequest, res: ServerResponse, track: (close: () => void) => () => void): void {
+export function servePodLog(
+  logs: ContainerLogs,
+  request: PodLogRequest,
+  res: ServerResponse,
+  track: (close: () => void) => () => void,
+): void {
   const { pod, query } = request;
   const { container, restart } = pickContainer(pod, query);
   const tailLines = integerParam(query, 'tailLines');
@@ -81,7 +94,8 @@ export function servePodLog(logs: ContainerLogs, request: PodLogRequest, res: Se
     lines = lines.filter((l) => l.time.getTime() >= last - sinceSeconds * 1000);
   }
   if (tailLines !== undefined) lines = tailLines === 0 ? [] : lines.slice(-tailLines);
-  const format = (line: LogLine): string => `${timestamps ? `${nanoTimestamp(line.time)} ` : ''}${line.text}\n`;
+  const format = (line: LogLine): string =>
+    `${timestamps ? `${nanoTimestamp(line.time)} ` : ''}${line.text}\n`;
 
   res.writeHead(200, {
     'Content-Type': 'text/plain',

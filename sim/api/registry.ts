@@ -7,15 +7,19 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { SimClock } from '../clock.js';
 import { formatTime } from '../clock.js';
-import { ApiError, badRequest, invalid, notFound } from '../errors.js';
+import { ApiError, badRequest, conflict, invalid, notFound } from '../errors.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { matchFields, parseFieldSelector, parseLabelSelector } from '../store/selectors.js';
-import { cloneJson, isRecord, type KubeObject } from '../types.js';
+import { cloneJson, isRecord, sameJson, type KubeObject } from '../types.js';
 import { canonicalObject } from './key-order.js';
 import { managedFieldsOf, recordManager } from './managed-fields.js';
 import { applyPatch, strategicMerge, type PatchType } from './patch.js';
 import { namespacesResource } from './resources/index.js';
-import { apiVersionOf, type CreateContext, type ResourceDefinition } from './resources/resource-definition.js';
+import {
+  apiVersionOf,
+  type CreateContext,
+  type ResourceDefinition,
+} from './resources/resource-definition.js';
 
 /** The alphabet kube-apiserver uses for generated name suffixes (no vowels, no look-alikes). */
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -69,11 +73,19 @@ export class Registry {
     return this.store.get(def, scope(def, namespace), name);
   }
 
-  find(def: ResourceDefinition, namespace: string | undefined, name: string): KubeObject | undefined {
+  find(
+    def: ResourceDefinition,
+    namespace: string | undefined,
+    name: string,
+  ): KubeObject | undefined {
     return this.store.find(def, scope(def, namespace), name);
   }
 
-  list(def: ResourceDefinition, namespace: string | undefined, options: ListOptions = {}): KubeObject[] {
+  list(
+    def: ResourceDefinition,
+    namespace: string | undefined,
+    options: ListOptions = {},
+  ): KubeObject[] {
     const matches = this.selector(def, options);
     return this.store.list(def, scope(def, namespace)).filter(matches);
   }
@@ -95,7 +107,12 @@ export class Registry {
       });
   }
 
-  create(def: ResourceDefinition, namespace: string | undefined, body: unknown, options: CreateOptions): KubeObject {
+  create(
+    def: ResourceDefinition,
+    namespace: string | undefined,
+    body: unknown,
+    options: CreateOptions,
+  ): KubeObject {
     const object = this.decode(def, body);
     const ns = scope(def, namespace);
     if (!object.metadata.name && object.metadata.generateName) {
@@ -103,7 +120,9 @@ export class Registry {
     }
     if (def.namespaced) {
       if (object.metadata.namespace && object.metadata.namespace !== ns) {
-        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+        throw badRequest(
+          'the namespace of the provided object does not match the namespace sent on the request',
+        );
       }
       object.metadata.namespace = ns;
       this.requireActiveNamespace(def, ns ?? 'default', object.metadata.name ?? '');
@@ -112,7 +131,15 @@ export class Registry {
     }
     const ctx: CreateContext = { now: this.clock.now(), randomSuffix };
     const status = object.status;
-    for (const key of ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'selfLink']) {
+    for (const key of [
+      'uid',
+      'resourceVersion',
+      'creationTimestamp',
+      'deletionTimestamp',
+      'deletionGracePeriodSeconds',
+      'managedFields',
+      'selfLink',
+    ]) {
       delete object.metadata[key];
     }
     def.applyDefaults?.(object, ctx);
@@ -121,7 +148,12 @@ export class Registry {
     object.metadata.uid = randomUUID();
     object.metadata.creationTimestamp = formatTime(ctx.now);
     if (def.tracksGeneration) object.metadata.generation = 1;
-    object.metadata.managedFields = recordManager({ object, previous: [], manager: options.manager, at: ctx.now });
+    object.metadata.managedFields = recordManager({
+      object,
+      previous: [],
+      manager: options.manager,
+      at: ctx.now,
+    });
     def.admit?.(object, ctx);
     if (options.keepStatus && status !== undefined) object.status = status;
     const final = canonicalObject(def.kind, object);
@@ -130,13 +162,27 @@ export class Registry {
   }
 
   /** PUT of the resource or of its `status` subresource. */
-  update(def: ResourceDefinition, namespace: string | undefined, name: string, body: unknown, options: WriteOptions): KubeObject {
+  update(
+    def: ResourceDefinition,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    options: WriteOptions,
+  ): KubeObject {
     const incoming = this.decode(def, body);
     if (incoming.metadata.name && incoming.metadata.name !== name) {
-      throw badRequest(`the name of the object (${incoming.metadata.name}) does not match the name on the URL (${name})`);
+      throw badRequest(
+        `the name of the object (${incoming.metadata.name}) does not match the name on the URL (${name})`,
+      );
     }
-    if (def.namespaced && incoming.metadata.namespace && incoming.metadata.namespace !== namespace) {
-      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    if (
+      def.namespaced &&
+      incoming.metadata.namespace &&
+      incoming.metadata.namespace !== namespace
+    ) {
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
     }
     const current = this.get(def, namespace, name);
     return this.replace(def, current, incoming, options);
@@ -153,7 +199,8 @@ export class Registry {
     if (type === 'apply') return this.applyServerSide(def, namespace, name, patch, options);
     const current = this.get(def, namespace, name);
     const patched = applyPatch(type, current, patch);
-    if (!isRecord(patched) || !isRecord(patched.metadata)) throw badRequest('the patched object has no metadata');
+    if (!isRecord(patched) || !isRecord(patched.metadata))
+      throw badRequest('the patched object has no metadata');
     const candidate = patched as KubeObject;
     candidate.metadata.name = name;
     return this.replace(def, current, candidate, options);
@@ -172,7 +219,7 @@ export class Registry {
       if (!current) return undefined;
       const next = cloneJson(current);
       change(next);
-      if (JSON.stringify(next) === JSON.stringify(current)) return current;
+      if (sameJson(next, current)) return current;
       try {
         return this.replace(def, current, next, options);
       } catch (error) {
@@ -182,26 +229,48 @@ export class Registry {
     return undefined;
   }
 
-  delete(def: ResourceDefinition, namespace: string | undefined, name: string, options: DeleteOptions = {}): DeleteResult {
+  delete(
+    def: ResourceDefinition,
+    namespace: string | undefined,
+    name: string,
+    options: DeleteOptions = {},
+  ): DeleteResult {
     const current = this.get(def, namespace, name);
     const pre = options.preconditions;
     if (pre?.uid && pre.uid !== current.metadata.uid) {
-      throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid ?? ''}`, {
-        name,
-        ...(def.group ? { group: def.group } : {}),
-        kind: def.resource,
-      });
+      throw new ApiError(
+        409,
+        'Conflict',
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid ?? ''}`,
+        {
+          name,
+          ...(def.group ? { group: def.group } : {}),
+          kind: def.resource,
+        },
+      );
     }
     if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
-      throw new ApiError(409, 'Conflict', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion ?? ''}`, {
-        name,
-        ...(def.group ? { group: def.group } : {}),
-        kind: def.resource,
-      });
+      throw new ApiError(
+        409,
+        'Conflict',
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion ?? ''}`,
+        {
+          name,
+          ...(def.group ? { group: def.group } : {}),
+          kind: def.resource,
+        },
+      );
     }
-    if (options.gracePeriodSeconds !== undefined && (!Number.isInteger(options.gracePeriodSeconds) || options.gracePeriodSeconds < 0)) {
+    if (
+      options.gracePeriodSeconds !== undefined &&
+      (!Number.isInteger(options.gracePeriodSeconds) || options.gracePeriodSeconds < 0)
+    ) {
       throw invalid('', 'DeleteOptions', '', [
-        { reason: 'FieldValueInvalid', message: `Invalid value: ${options.gracePeriodSeconds}: must be greater than or equal to 0`, field: 'gracePeriodSeconds' },
+        {
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: ${options.gracePeriodSeconds}: must be greater than or equal to 0`,
+          field: 'gracePeriodSeconds',
+        },
       ]);
     }
     if (options.dryRun) return { object: current };
@@ -222,15 +291,23 @@ export class Registry {
     if (def.gracefulDelete) {
       const spec = isRecord(next.spec) ? next.spec : {};
       const status = isRecord(next.status) ? next.status : {};
-      grace = options.gracePeriodSeconds ?? (typeof spec.terminationGracePeriodSeconds === 'number' ? spec.terminationGracePeriodSeconds : 30);
+      grace =
+        options.gracePeriodSeconds ??
+        (typeof spec.terminationGracePeriodSeconds === 'number'
+          ? spec.terminationGracePeriodSeconds
+          : 30);
       // A pod no kubelet runs (unscheduled, or already finished) goes at once.
       if (!spec.nodeName || status.phase === 'Succeeded' || status.phase === 'Failed') grace = 0;
-      if (next.metadata.deletionGracePeriodSeconds !== undefined) grace = Math.min(grace, next.metadata.deletionGracePeriodSeconds);
+      if (next.metadata.deletionGracePeriodSeconds !== undefined)
+        grace = Math.min(grace, next.metadata.deletionGracePeriodSeconds);
     }
     const alreadyTerminating = next.metadata.deletionTimestamp !== undefined;
     next.metadata.finalizers = finalizers.size > 0 ? [...finalizers] : undefined;
     if (next.metadata.finalizers === undefined) delete next.metadata.finalizers;
-    if (!alreadyTerminating || (def.gracefulDelete && grace < (current.metadata.deletionGracePeriodSeconds ?? Infinity))) {
+    if (
+      !alreadyTerminating ||
+      (def.gracefulDelete && grace < (current.metadata.deletionGracePeriodSeconds ?? Infinity))
+    ) {
       next.metadata.deletionTimestamp = formatTime(new Date(now.getTime() + grace * 1000));
       next.metadata.deletionGracePeriodSeconds = grace;
     }
@@ -239,7 +316,7 @@ export class Registry {
       const removed = this.store.remove(def, scope(def, namespace), name);
       return { status: successStatus(def, removed) };
     }
-    const marked = JSON.stringify(next) === JSON.stringify(current) ? current : this.store.update(def, next);
+    const marked = sameJson(next, current) ? current : this.store.update(def, next);
     if (canGoNow) return { object: this.store.remove(def, scope(def, namespace), name) };
     return { object: marked };
   }
@@ -261,40 +338,77 @@ export class Registry {
     if (this.find(def, namespace, name)) this.store.remove(def, scope(def, namespace), name);
   }
 
-  private replace(def: ResourceDefinition, current: KubeObject, incoming: KubeObject, options: WriteOptions): KubeObject {
+  private replace(
+    def: ResourceDefinition,
+    current: KubeObject,
+    incoming: KubeObject,
+    options: WriteOptions,
+  ): KubeObject {
     const now = this.clock.now();
+    // Optimistic concurrency is checked before validation, as in kube-apiserver's GuaranteedUpdate.
+    const expected = incoming.metadata.resourceVersion;
+    if (expected && expected !== current.metadata.resourceVersion)
+      throw conflict(def.group, def.resource, current.metadata.name ?? '');
     let next: KubeObject;
     if (options.subresource === 'status') {
       next = cloneJson(current);
       next.status = incoming.status;
       // Only a status write's own resourceVersion counts for concurrency control.
-      next.metadata.resourceVersion = incoming.metadata.resourceVersion ?? current.metadata.resourceVersion;
+      next.metadata.resourceVersion =
+        incoming.metadata.resourceVersion ?? current.metadata.resourceVersion;
     } else {
       next = cloneJson(incoming);
       next.apiVersion = current.apiVersion;
       next.kind = current.kind;
-      const keep = ['name', 'namespace', 'uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'];
+      const keep = [
+        'name',
+        'namespace',
+        'uid',
+        'creationTimestamp',
+        'deletionTimestamp',
+        'deletionGracePeriodSeconds',
+        'generation',
+      ];
       for (const key of keep) {
         if (current.metadata[key] === undefined) delete next.metadata[key];
         else next.metadata[key] = current.metadata[key];
       }
-      next.metadata.resourceVersion = incoming.metadata.resourceVersion || current.metadata.resourceVersion;
+      next.metadata.resourceVersion =
+        incoming.metadata.resourceVersion || current.metadata.resourceVersion;
       if (current.status !== undefined && !options.trusted) next.status = current.status;
-      if (current.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).some((f) => !(current.metadata.finalizers ?? []).includes(f))) {
+      if (
+        current.metadata.deletionTimestamp &&
+        (next.metadata.finalizers ?? []).some(
+          (f) => !(current.metadata.finalizers ?? []).includes(f),
+        )
+      ) {
         throw invalid(def.group, def.kind, current.metadata.name ?? '', [
-          { reason: 'FieldValueForbidden', message: 'Forbidden: no new finalizers can be added if the object is being deleted', field: 'metadata.finalizers' },
+          {
+            reason: 'FieldValueForbidden',
+            message: 'Forbidden: no new finalizers can be added if the object is being deleted',
+            field: 'metadata.finalizers',
+          },
         ]);
       }
       def.applyDefaults?.(next, { now, randomSuffix });
-      const causes = options.trusted ? [] : def.validateUpdate ? def.validateUpdate(next, current) : (def.validate?.(next) ?? []);
-      if (causes.length > 0) throw invalid(def.group, def.kind, current.metadata.name ?? '', causes);
-      if (def.tracksGeneration && JSON.stringify(next.spec) !== JSON.stringify(current.spec)) {
+      const causes = options.trusted
+        ? []
+        : def.validateUpdate
+          ? def.validateUpdate(next, current)
+          : (def.validate?.(next) ?? []);
+      if (causes.length > 0)
+        throw invalid(def.group, def.kind, current.metadata.name ?? '', causes);
+      if (def.tracksGeneration && !sameJson(next.spec, current.spec)) {
         next.metadata.generation = (current.metadata.generation ?? 1) + 1;
       }
     }
-    const compareable = (o: KubeObject): string => JSON.stringify({ ...o, metadata: { ...o.metadata, managedFields: undefined, resourceVersion: undefined } });
-    if (compareable(next) === compareable(current)) {
-      if (next.metadata.resourceVersion !== current.metadata.resourceVersion) this.store.update(def, next);
+    const comparable = (o: KubeObject): unknown => ({
+      ...o,
+      metadata: { ...o.metadata, managedFields: undefined, resourceVersion: undefined },
+    });
+    if (sameJson(comparable(next), comparable(current))) {
+      if (next.metadata.resourceVersion !== current.metadata.resourceVersion)
+        this.store.update(def, next);
       return current;
     }
     next.metadata.managedFields = recordManager({
@@ -312,22 +426,38 @@ export class Registry {
   }
 
   /** `application/apply-patch+yaml` without field ownership: create, or merge into the live object. */
-  private applyServerSide(def: ResourceDefinition, namespace: string | undefined, name: string, patch: unknown, options: WriteOptions): KubeObject {
+  private applyServerSide(
+    def: ResourceDefinition,
+    namespace: string | undefined,
+    name: string,
+    patch: unknown,
+    options: WriteOptions,
+  ): KubeObject {
     if (!isRecord(patch)) throw badRequest('apply patch must be an object');
     const current = this.find(def, namespace, name);
-    if (!current) return this.create(def, namespace, { ...patch, metadata: { ...(isRecord(patch.metadata) ? patch.metadata : {}), name } }, options);
+    if (!current)
+      return this.create(
+        def,
+        namespace,
+        { ...patch, metadata: { ...(isRecord(patch.metadata) ? patch.metadata : {}), name } },
+        options,
+      );
     const merged = strategicMerge(current, patch) as KubeObject;
     return this.replace(def, current, merged, options);
   }
 
   private decode(def: ResourceDefinition, body: unknown): KubeObject {
-    if (!isRecord(body)) throw badRequest('Object \'Kind\' is missing in the request body');
+    if (!isRecord(body)) throw badRequest("Object 'Kind' is missing in the request body");
     const apiVersion = apiVersionOf(def);
     if (body.kind !== undefined && body.kind !== def.kind) {
-      throw badRequest(`the body of the request was of kind ${String(body.kind)}, expected ${def.kind}`);
+      throw badRequest(
+        `the body of the request was of kind ${String(body.kind)}, expected ${def.kind}`,
+      );
     }
     if (body.apiVersion !== undefined && body.apiVersion !== apiVersion) {
-      throw badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${apiVersion})`);
+      throw badRequest(
+        `the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${apiVersion})`,
+      );
     }
     const object = cloneJson(body) as KubeObject;
     object.kind = def.kind;
@@ -340,7 +470,12 @@ export class Registry {
     const found = this.store.find(namespacesResource, undefined, namespace);
     if (!found) {
       if (this.options.autoCreateNamespaces) {
-        this.create(namespacesResource, undefined, { metadata: { name: namespace } }, { manager: 'kube-apiserver' });
+        this.create(
+          namespacesResource,
+          undefined,
+          { metadata: { name: namespace } },
+          { manager: 'kube-apiserver' },
+        );
         return;
       }
       throw notFound('', 'namespaces', namespace);

@@ -4,7 +4,13 @@
  * turns one parsed request into one answer.
  */
 import type { ServerResponse } from 'node:http';
-import { ApiError, badRequest, methodNotAllowed, notFoundPath, unsupportedMediaType } from '../errors.js';
+import {
+  ApiError,
+  badRequest,
+  methodNotAllowed,
+  notFoundPath,
+  unsupportedMediaType,
+} from '../errors.js';
 import type { ContainerLogs } from '../controllers/container-logs.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { isRecord, type KubeObject, type Pod } from '../types.js';
@@ -13,6 +19,7 @@ import { servePodLog } from './pod-log.js';
 import type { DeleteOptions, Registry } from './registry.js';
 import { findResource } from './resources/index.js';
 import { apiVersionOf, type ResourceDefinition } from './resources/resource-definition.js';
+import { includeObjectOf, toTable, wantsTable } from './table.js';
 import { startWatch } from './watch-stream.js';
 
 export interface ResourcePath {
@@ -22,11 +29,15 @@ export interface ResourcePath {
   subresource?: string;
 }
 
-export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
+export type Verb =
+  'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
 /** Parses a resource URL; undefined when the path names no served resource. */
 export function parseResourcePath(path: string): ResourcePath | undefined {
-  const segments = path.split('/').filter((s) => s.length > 0).map(decodeURIComponent);
+  const segments = path
+    .split('/')
+    .filter((s) => s.length > 0)
+    .map(decodeURIComponent);
   let group = '';
   let version: string | undefined;
   let rest: string[];
@@ -67,7 +78,11 @@ export function isWatchQuery(query: URLSearchParams): boolean {
   return watch === 'true' || watch === '1';
 }
 
-export function verbOf(method: string, path: ResourcePath, query: URLSearchParams): Verb | undefined {
+export function verbOf(
+  method: string,
+  path: ResourcePath,
+  query: URLSearchParams,
+): Verb | undefined {
   switch (method) {
     case 'GET':
       if (isWatchQuery(query)) return 'watch';
@@ -92,6 +107,8 @@ export interface ResourceRequest {
   contentType: string;
   body: Buffer;
   userAgent: string;
+  /** The Accept header: `as=Table` asks for server-side printing. */
+  accept: string;
   /** Fault injection for watches. */
   closeWatchAfterMs?: number;
 }
@@ -102,6 +119,8 @@ export interface ResourceRouteDependencies {
   logs: ContainerLogs;
   parseBody(body: Buffer, contentType: string): unknown;
   track(close: () => void): () => void;
+  /** Simulated time, for the Age column of tables. */
+  now(): Date;
 }
 
 export type JsonAnswer = { status: number; body: unknown };
@@ -126,7 +145,8 @@ function deleteOptionsFrom(query: URLSearchParams, body: unknown): DeleteOptions
   const grace = query.get('gracePeriodSeconds') ?? fromBody.gracePeriodSeconds;
   if (grace !== undefined && grace !== null && grace !== '') {
     const value = Number(grace);
-    if (!Number.isFinite(value)) throw badRequest(`gracePeriodSeconds: Invalid value: "${String(grace)}"`);
+    if (!Number.isFinite(value))
+      throw badRequest(`gracePeriodSeconds: Invalid value: "${String(grace)}"`);
     options.gracePeriodSeconds = value;
   }
   let policy = query.get('propagationPolicy') ?? fromBody.propagationPolicy;
@@ -135,7 +155,9 @@ function deleteOptionsFrom(query: URLSearchParams, body: unknown): DeleteOptions
   }
   if (policy !== undefined && policy !== null) {
     if (policy !== 'Orphan' && policy !== 'Background' && policy !== 'Foreground') {
-      throw badRequest(`propagationPolicy: Unsupported value: "${String(policy)}": supported values: "Foreground", "Background", "Orphan"`);
+      throw badRequest(
+        `propagationPolicy: Unsupported value: "${String(policy)}": supported values: "Foreground", "Background", "Orphan"`,
+      );
     }
     options.propagationPolicy = policy;
   }
@@ -146,7 +168,8 @@ function deleteOptionsFrom(query: URLSearchParams, body: unknown): DeleteOptions
       ...(typeof pre.resourceVersion === 'string' ? { resourceVersion: pre.resourceVersion } : {}),
     };
   }
-  const dryRun = query.get('dryRun') ?? (Array.isArray(fromBody.dryRun) ? fromBody.dryRun[0] : undefined);
+  const dryRun =
+    query.get('dryRun') ?? (Array.isArray(fromBody.dryRun) ? fromBody.dryRun[0] : undefined);
   if (dryRun === 'All') options.dryRun = true;
   return options;
 }
@@ -166,6 +189,13 @@ export function handleResourceRequest(
   const manager = managerOf(query, request.userAgent);
   const dryRun = query.get('dryRun') === 'All';
   const status = subresource === 'status' ? ({ subresource: 'status' } as const) : {};
+  const table = wantsTable(request.accept) && subresource === undefined;
+  const asTable = (objects: KubeObject[]): Record<string, unknown> =>
+    toTable(def.kind, objects, {
+      now: deps.now(),
+      resourceVersion: String(deps.store.currentRevision),
+      include: includeObjectOf(query),
+    });
 
   if (subresource === 'log') {
     if (verb !== 'get') throw methodNotAllowed();
@@ -175,13 +205,16 @@ export function handleResourceRequest(
   }
 
   switch (verb) {
-    case 'get':
-      return { status: 200, body: registry.get(def, namespace, name ?? '') };
+    case 'get': {
+      const object = registry.get(def, namespace, name ?? '');
+      return { status: 200, body: table ? asTable([object]) : object };
+    }
     case 'list': {
       const items = registry.list(def, namespace, {
         labelSelector: query.get('labelSelector') ?? undefined,
         fieldSelector: query.get('fieldSelector') ?? undefined,
       });
+      if (table) return { status: 200, body: asTable(items) };
       return {
         status: 200,
         body: {
@@ -196,7 +229,10 @@ export function handleResourceRequest(
       const watchQuery = new URLSearchParams(query);
       if (name !== undefined) {
         const existing = watchQuery.get('fieldSelector');
-        watchQuery.set('fieldSelector', existing ? `${existing},metadata.name=${name}` : `metadata.name=${name}`);
+        watchQuery.set(
+          'fieldSelector',
+          existing ? `${existing},metadata.name=${name}` : `metadata.name=${name}`,
+        );
       }
       startWatch(
         { store: deps.store, registry, track: deps.track },
@@ -204,7 +240,10 @@ export function handleResourceRequest(
           def,
           namespace,
           query: watchQuery,
-          ...(request.closeWatchAfterMs !== undefined ? { closeAfterMs: request.closeWatchAfterMs } : {}),
+          ...(table ? { encode: (object: KubeObject) => asTable([object]) } : {}),
+          ...(request.closeWatchAfterMs !== undefined
+            ? { closeAfterMs: request.closeWatchAfterMs }
+            : {}),
         },
         res,
       );
@@ -216,17 +255,31 @@ export function handleResourceRequest(
     }
     case 'update': {
       const body = deps.parseBody(request.body, request.contentType);
-      return { status: 200, body: registry.update(def, namespace, name ?? '', body, { manager, dryRun, ...status }) };
+      return {
+        status: 200,
+        body: registry.update(def, namespace, name ?? '', body, { manager, dryRun, ...status }),
+      };
     }
     case 'patch': {
       const type = patchTypeOf(request.contentType);
       if (!type) throw unsupportedMediaType(request.contentType);
       if (type === 'apply' && !query.get('fieldManager')) {
-        throw new ApiError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+        throw new ApiError(
+          422,
+          'Invalid',
+          'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+        );
       }
-      const patch = deps.parseBody(request.body, type === 'apply' ? 'application/yaml' : 'application/json');
+      const patch = deps.parseBody(
+        request.body,
+        type === 'apply' ? 'application/yaml' : 'application/json',
+      );
       const existed = registry.find(def, namespace, name ?? '') !== undefined;
-      const result = registry.patch(def, namespace, name ?? '', type, patch, { manager, dryRun, ...status });
+      const result = registry.patch(def, namespace, name ?? '', type, patch, {
+        manager,
+        dryRun,
+        ...status,
+      });
       return { status: type === 'apply' && !existed ? 201 : 200, body: result };
     }
     case 'delete': {
@@ -243,7 +296,12 @@ export function handleResourceRequest(
       });
       const deleted: Array<Record<string, unknown>> = [];
       for (const item of items) {
-        const result = registry.delete(def, item.metadata.namespace, item.metadata.name ?? '', options);
+        const result = registry.delete(
+          def,
+          item.metadata.namespace,
+          item.metadata.name ?? '',
+          options,
+        );
         if ('object' in result) deleted.push(stripTypeMeta(result.object));
       }
       return {

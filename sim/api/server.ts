@@ -9,15 +9,40 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { load } from 'js-yaml';
 import type { ContainerLogs } from '../controllers/container-logs.js';
-import { ApiError, badRequest, methodNotAllowed, notFoundPath, unauthorized } from '../errors.js';
+import {
+  ApiError,
+  badRequest,
+  forbiddenPath,
+  methodNotAllowed,
+  notFoundPath,
+  unauthorized,
+} from '../errors.js';
 import type { FaultInjector, FaultRule } from '../faults.js';
 import type { RequestLog, RequestLogEntry } from '../request-log.js';
 import type { ObjectStore } from '../store/object-store.js';
-import { authenticate, authorizePath, authorizeResource, type AuthConfig, type Identity } from './auth.js';
-import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.js';
+import {
+  authenticate,
+  authorizePath,
+  authorizeResource,
+  type AuthConfig,
+  type Identity,
+} from './auth.js';
+import {
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  SERVER_VERSION,
+} from './discovery.js';
 import { openApiV3GroupVersion, openApiV3Root } from './openapi.js';
 import type { Registry } from './registry.js';
-import { handleResourceRequest, isWatchQuery, parseResourcePath, verbOf, type JsonAnswer } from './resource-routes.js';
+import {
+  handleResourceRequest,
+  isWatchQuery,
+  parseResourcePath,
+  verbOf,
+  type JsonAnswer,
+} from './resource-routes.js';
 
 /** Handles `/_sim/...`; returns undefined for an unknown control path. */
 export type ControlHandler = (request: {
@@ -37,6 +62,8 @@ export interface ApiServerOptions {
   requestLog: RequestLog;
   auth: AuthConfig;
   control: ControlHandler;
+  /** Simulated time. */
+  now: () => Date;
   /** Where unexpected errors are reported (500 answers never carry their details). */
   reportError: (error: unknown) => void;
 }
@@ -50,7 +77,9 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728'));
+        reject(
+          new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728'),
+        );
         req.destroy();
         return;
       }
@@ -66,7 +95,11 @@ export function parseBody(body: Buffer, contentType: string): unknown {
   if (text.trim() === '') throw badRequest('the request body is empty');
   const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
   if (type.includes('protobuf') || type.includes('cbor')) {
-    throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/merge-patch+json, application/strategic-merge-patch+json, application/json-patch+json`);
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/merge-patch+json, application/strategic-merge-patch+json, application/json-patch+json`,
+    );
   }
   try {
     return JSON.parse(text) as unknown;
@@ -78,7 +111,9 @@ export function parseBody(body: Buffer, contentType: string): unknown {
         throw badRequest(`error converting YAML to JSON: ${(yamlError as Error).message}`);
       }
     }
-    throw badRequest(`couldn't get version/kind; json parse error: ${(jsonError as Error).message}`);
+    throw badRequest(
+      `couldn't get version/kind; json parse error: ${(jsonError as Error).message}`,
+    );
   }
 }
 
@@ -122,7 +157,12 @@ export class ApiServer {
     return () => this.openStreams.delete(close);
   };
 
-  private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  private send(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
     if (res.headersSent) {
       if (!res.writableEnded) res.end();
       return;
@@ -144,7 +184,15 @@ export class ApiServer {
       return;
     }
     this.o.reportError(error);
-    this.send(res, 500, new ApiError(500, 'InternalError', 'Internal error occurred: the simulated API server failed').toStatus());
+    this.send(
+      res,
+      500,
+      new ApiError(
+        500,
+        'InternalError',
+        'Internal error occurred: the simulated API server failed',
+      ).toStatus(),
+    );
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -162,9 +210,13 @@ export class ApiServer {
     }
 
     if (path === '/_sim' || path.startsWith('/_sim/')) {
-      if (identity?.token !== 'admin') throw authError ?? unauthorized();
+      if (!identity) throw authError ?? unauthorized();
+      if (identity.token !== 'admin') throw forbiddenPath(identity.user, path);
       const raw = await readBody(req);
-      const body = raw.length > 0 ? parseBody(raw, req.headers['content-type'] ?? 'application/json') : undefined;
+      const body =
+        raw.length > 0
+          ? parseBody(raw, req.headers['content-type'] ?? 'application/json')
+          : undefined;
       const answer = await this.o.control({ method, path, query, body });
       if (!answer) throw notFoundPath();
       this.send(res, answer.status, answer.body);
@@ -219,14 +271,32 @@ export class ApiServer {
         const status = rule.status ?? 500;
         if (status === 429) {
           const retry = rule.retryAfterSeconds ?? 1;
-          const error = new ApiError(429, 'TooManyRequests', 'Too many requests, please try again later.', { retryAfterSeconds: retry });
+          const error = new ApiError(
+            429,
+            'TooManyRequests',
+            'Too many requests, please try again later.',
+            { retryAfterSeconds: retry },
+          );
           this.send(res, 429, error.toStatus(), { 'Retry-After': String(retry) });
         } else if (status === 503) {
-          this.send(res, 503, new ApiError(503, 'ServiceUnavailable', 'the server is currently unable to handle the request').toStatus());
+          this.send(
+            res,
+            503,
+            new ApiError(
+              503,
+              'ServiceUnavailable',
+              'the server is currently unable to handle the request',
+            ).toStatus(),
+          );
         } else {
-          const error = new ApiError(500, 'InternalError', 'Internal error occurred: injected fault', {
-            causes: [{ reason: '', message: 'injected fault', field: '' }],
-          });
+          const error = new ApiError(
+            500,
+            'InternalError',
+            'Internal error occurred: injected fault',
+            {
+              causes: [{ reason: '', message: 'injected fault', field: '' }],
+            },
+          );
           this.send(res, 500, error.toStatus());
         }
         return 'handled';
@@ -275,6 +345,7 @@ export class ApiServer {
         logs: this.o.logs,
         parseBody,
         track: this.track,
+        now: this.o.now,
       },
       {
         path: parsed,
@@ -283,6 +354,7 @@ export class ApiServer {
         contentType: r.req.headers['content-type'] ?? 'application/json',
         body: r.body,
         userAgent: r.req.headers['user-agent'] ?? '',
+        accept: r.req.headers.accept ?? '',
         ...(r.closeWatchAfterMs !== undefined ? { closeWatchAfterMs: r.closeWatchAfterMs } : {}),
       },
       r.res,
@@ -291,10 +363,17 @@ export class ApiServer {
 
   private nonResource(path: string, req: IncomingMessage): JsonAnswer | undefined {
     if (path === '/version') return { status: 200, body: SERVER_VERSION };
-    if (path === '/healthz' || path === '/livez' || path === '/readyz') return { status: 200, body: 'ok' };
+    if (path === '/healthz' || path === '/livez' || path === '/readyz')
+      return { status: 200, body: 'ok' };
     if (path === '/api') {
       const address = req.socket.localAddress ?? '127.0.0.1';
-      return { status: 200, body: apiVersions({ host: address.replace(/^::ffff:/, ''), port: req.socket.localPort ?? 0 }) };
+      return {
+        status: 200,
+        body: apiVersions({
+          host: address.replace(/^::ffff:/, ''),
+          port: req.socket.localPort ?? 0,
+        }),
+      };
     }
     if (path === '/apis') return { status: 200, body: apiGroupList() };
     if (path === '/openapi/v3') return { status: 200, body: openApiV3Root() };

@@ -20,6 +20,8 @@ export interface WatchRequest {
   query: URLSearchParams;
   /** Fault injection: end the stream after this many wall-clock ms. */
   closeAfterMs?: number;
+  /** How objects are written (as themselves, or as one-row Tables). */
+  encode?: (object: KubeObject) => unknown;
 }
 
 export interface WatchDependencies {
@@ -33,8 +35,14 @@ function writeEvent(res: ServerResponse, type: string, object: unknown): void {
   res.write(`${JSON.stringify({ type, object })}\n`);
 }
 
-export function startWatch(deps: WatchDependencies, request: WatchRequest, res: ServerResponse): void {
+export function startWatch(
+  deps: WatchDependencies,
+  request: WatchRequest,
+  res: ServerResponse,
+): void {
   const { def, namespace, query } = request;
+  const encode = request.encode ?? ((object: KubeObject) => object);
+  const emit = (type: string, object: KubeObject): void => writeEvent(res, type, encode(object));
   const matches = deps.registry.selector(def, {
     labelSelector: query.get('labelSelector') ?? undefined,
     fieldSelector: query.get('fieldSelector') ?? undefined,
@@ -44,7 +52,9 @@ export function startWatch(deps: WatchDependencies, request: WatchRequest, res: 
 
   const rvParam = query.get('resourceVersion') ?? '';
   if (rvParam !== '' && !/^\d+$/.test(rvParam)) {
-    throw badRequest(`resourceVersion: Invalid value: "${rvParam}": strconv.ParseUint: parsing "${rvParam}": invalid syntax`);
+    throw badRequest(
+      `resourceVersion: Invalid value: "${rvParam}": strconv.ParseUint: parsing "${rvParam}": invalid syntax`,
+    );
   }
   const timeoutSeconds = Number(query.get('timeoutSeconds') ?? '0');
 
@@ -62,7 +72,7 @@ export function startWatch(deps: WatchDependencies, request: WatchRequest, res: 
       labelSelector: query.get('labelSelector') ?? undefined,
       fieldSelector: query.get('fieldSelector') ?? undefined,
     });
-    for (const object of initial) writeEvent(res, 'ADDED', object);
+    for (const object of initial) emit('ADDED', object);
   } else {
     since = Number(rvParam);
   }
@@ -85,11 +95,11 @@ export function startWatch(deps: WatchDependencies, request: WatchRequest, res: 
     const now = inScope(event.object);
     if (event.type === 'MODIFIED') {
       const before = event.previous ? inScope(event.previous) : now;
-      if (before && now) writeEvent(res, 'MODIFIED', event.object);
-      else if (before && !now) writeEvent(res, 'DELETED', event.object);
-      else if (!before && now) writeEvent(res, 'ADDED', event.object);
+      if (before && now) emit('MODIFIED', event.object);
+      else if (before && !now) emit('DELETED', event.object);
+      else if (!before && now) emit('ADDED', event.object);
     } else if (now) {
-      writeEvent(res, event.type, event.object);
+      emit(event.type, event.object);
     }
   };
 

@@ -63,11 +63,17 @@ function unquote(text: string): string {
 /** A small reading of `sh -c` scripts: `echo` prints, `sleep N` waits, `exit N` exits. */
 function shellBehaviour(container: Container): ContainerBehaviour {
   const words = [...(container.command ?? []), ...(container.args ?? [])];
-  const script = words[0] === 'sh' || words[0] === '/bin/sh' ? words.slice(words[1] === '-c' ? 2 : 1).join(' ') : words.join(' ');
+  const script =
+    words[0] === 'sh' || words[0] === '/bin/sh'
+      ? words.slice(words[1] === '-c' ? 2 : 1).join(' ')
+      : words.join(' ');
   const lines: string[] = [];
   let runMs: number | undefined = 0;
   let exitCode = 0;
-  for (const statement of script.split(/;|&&|\n/).map((s) => s.trim()).filter((s) => s.length > 0)) {
+  for (const statement of script
+    .split(/;|&&|\n/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)) {
     const echo = /^echo\s+(.*)$/.exec(statement);
     const sleep = /^sleep\s+(\S+)$/.exec(statement);
     const exit = /^exit\s+(\d+)$/.exec(statement);
@@ -91,7 +97,11 @@ function shellBehaviour(container: Container): ContainerBehaviour {
   };
 }
 
-export function behaviourFor(kind: ImageBehaviour, image: ParsedImage, container: Container): ContainerBehaviour {
+export function behaviourFor(
+  kind: ImageBehaviour,
+  image: ParsedImage,
+  container: Container,
+): ContainerBehaviour {
   if (kind === 'nginx') return nginxBehaviour(image);
   if (kind === 'busybox') return shellBehaviour(container);
   return { exitCode: 0, stopsOnSigterm: true, startupLines: () => [] };

@@ -57,7 +57,13 @@ export class ContainerLogs {
     stream.endListeners.clear();
   }
 
-  follow(podUid: string, container: string, restart: number, onLine: (line: LogLine) => void, onEnd: () => void): () => void {
+  follow(
+    podUid: string,
+    container: string,
+    restart: number,
+    onLine: (line: LogLine) => void,
+    onEnd: () => void,
+  ): () => void {
     const stream = this.stream(podUid, container, restart);
     if (stream.ended) {
       onEnd();

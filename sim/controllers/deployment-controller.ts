@@ -30,7 +30,9 @@ export function podTemplateHash(template: PodTemplateSpec | undefined): string {
     hash ^= byte;
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-  return [...String(hash)].map((ch) => SAFE_ALPHABET[ch.charCodeAt(0) % SAFE_ALPHABET.length]).join('');
+  return [...String(hash)]
+    .map((ch) => SAFE_ALPHABET[ch.charCodeAt(0) % SAFE_ALPHABET.length])
+    .join('');
 }
 
 function percentOf(value: unknown, total: number, roundUp: boolean): number {
@@ -47,8 +49,11 @@ export class DeploymentController {
   constructor(private readonly o: DeploymentControllerOptions) {}
 
   start(): void {
-    this.unsubscribe = this.o.store.subscribe(undefined, this.o.store.currentRevision, (event) => this.onEvent(event));
-    for (const d of this.o.registry.list(deploymentsResource, undefined)) this.reconcile(d.metadata.namespace, d.metadata.name ?? '');
+    this.unsubscribe = this.o.store.subscribe(undefined, this.o.store.currentRevision, (event) =>
+      this.onEvent(event),
+    );
+    for (const d of this.o.registry.list(deploymentsResource, undefined))
+      this.reconcile(d.metadata.namespace, d.metadata.name ?? '');
   }
 
   stop(): void {
@@ -65,13 +70,17 @@ export class DeploymentController {
   }
 
   private reconcile(namespace: string | undefined, name: string): void {
-    const deployment = this.o.registry.find(deploymentsResource, namespace, name) as Deployment | undefined;
+    const deployment = this.o.registry.find(deploymentsResource, namespace, name) as
+      Deployment | undefined;
     if (!deployment || deployment.metadata.deletionTimestamp) return;
     const uid = deployment.metadata.uid ?? '';
-    const owned = (this.o.registry.list(replicaSetsResource, namespace) as ReplicaSet[]).filter((rs) => controllerOf(rs)?.uid === uid);
+    const owned = (this.o.registry.list(replicaSetsResource, namespace) as ReplicaSet[]).filter(
+      (rs) => controllerOf(rs)?.uid === uid,
+    );
     const hash = podTemplateHash(deployment.spec.template);
     const replicas = deployment.spec.replicas ?? 1;
-    const strategy = deployment.spec.strategy as { rollingUpdate?: { maxSurge?: unknown; maxUnavailable?: unknown } } | undefined;
+    const strategy = deployment.spec.strategy as
+      { rollingUpdate?: { maxSurge?: unknown; maxUnavailable?: unknown } } | undefined;
     const maxSurge = percentOf(strategy?.rollingUpdate?.maxSurge, replicas, true);
     let current = owned.find((rs) => rs.metadata.labels?.[HASH_LABEL] === hash);
     const revisions = owned.map((rs) => Number(rs.metadata.annotations?.[REVISION] ?? '0'));
@@ -82,7 +91,8 @@ export class DeploymentController {
       this.scale(deployment, current, replicas, maxSurge);
     }
     for (const old of owned) {
-      if (old.metadata.uid !== current.metadata.uid && (old.spec.replicas ?? 0) > 0) this.scale(deployment, old, 0, maxSurge);
+      if (old.metadata.uid !== current.metadata.uid && (old.spec.replicas ?? 0) > 0)
+        this.scale(deployment, old, 0, maxSurge);
     }
     const revision = current.metadata.annotations?.[REVISION] ?? '1';
     this.o.registry.mutate(
@@ -90,14 +100,23 @@ export class DeploymentController {
       namespace,
       name,
       (object) => {
-        object.metadata.annotations = { ...(object.metadata.annotations ?? {}), [REVISION]: revision };
+        object.metadata.annotations = {
+          ...(object.metadata.annotations ?? {}),
+          [REVISION]: revision,
+        };
       },
       { manager: 'kube-controller-manager', trusted: true },
     );
     this.writeStatus(deployment, current, owned);
   }
 
-  private createReplicaSet(d: Deployment, hash: string, revision: string, replicas: number, maxSurge: number): ReplicaSet {
+  private createReplicaSet(
+    d: Deployment,
+    hash: string,
+    revision: string,
+    replicas: number,
+    maxSurge: number,
+  ): ReplicaSet {
     const template = cloneJson(d.spec.template ?? {});
     const labels = { ...(template.metadata?.labels ?? {}), [HASH_LABEL]: hash };
     template.metadata = { ...(template.metadata ?? {}), labels };
@@ -117,14 +136,26 @@ export class DeploymentController {
             [REVISION]: revision,
           },
           ownerReferences: [
-            { apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name ?? '', uid: d.metadata.uid ?? '', controller: true, blockOwnerDeletion: true },
+            {
+              apiVersion: 'apps/v1',
+              kind: 'Deployment',
+              name: d.metadata.name ?? '',
+              uid: d.metadata.uid ?? '',
+              controller: true,
+              blockOwnerDeletion: true,
+            },
           ],
         },
         spec: { replicas, selector, template },
       },
       { manager: 'kube-controller-manager' },
     ) as ReplicaSet;
-    this.o.events.record(d, { type: 'Normal', reason: 'ScalingReplicaSet', message: `Scaled up replica set ${name} to ${replicas}`, component: 'deployment-controller' });
+    this.o.events.record(d, {
+      type: 'Normal',
+      reason: 'ScalingReplicaSet',
+      message: `Scaled up replica set ${name} to ${replicas}`,
+      component: 'deployment-controller',
+    });
     return rs;
   }
 
@@ -157,7 +188,11 @@ export class DeploymentController {
   private writeStatus(d: Deployment, current: ReplicaSet, owned: ReplicaSet[]): void {
     const all = this.o.registry
       .list(replicaSetsResource, d.metadata.namespace)
-      .filter((rs) => owned.some((o) => o.metadata.uid === rs.metadata.uid) || rs.metadata.uid === current.metadata.uid) as ReplicaSet[];
+      .filter(
+        (rs) =>
+          owned.some((o) => o.metadata.uid === rs.metadata.uid) ||
+          rs.metadata.uid === current.metadata.uid,
+      ) as ReplicaSet[];
     const count = (rs: ReplicaSet, key: string): number => Number(rs.status?.[key] ?? 0);
     const replicas = all.reduce((n, rs) => n + count(rs, 'replicas'), 0);
     const fresh = all.find((rs) => rs.metadata.uid === current.metadata.uid);
@@ -165,7 +200,8 @@ export class DeploymentController {
     const ready = all.reduce((n, rs) => n + count(rs, 'readyReplicas'), 0);
     const available = all.reduce((n, rs) => n + count(rs, 'availableReplicas'), 0);
     const desired = d.spec.replicas ?? 1;
-    const strategy = d.spec.strategy as { rollingUpdate?: { maxUnavailable?: unknown } } | undefined;
+    const strategy = d.spec.strategy as
+      { rollingUpdate?: { maxUnavailable?: unknown } } | undefined;
     const maxUnavailable = percentOf(strategy?.rollingUpdate?.maxUnavailable, desired, false);
     const isAvailable = available >= desired - maxUnavailable;
     const complete = updated === desired && available === desired && replicas === desired;
@@ -176,30 +212,66 @@ export class DeploymentController {
       d.metadata.namespace,
       d.metadata.name ?? '',
       (object) => {
-        const previous = (object.status as { conditions?: Array<Record<string, string>> } | undefined)?.conditions ?? [];
-        const condition = (type: string, status: string, reason: string, message: string): Record<string, string> => {
+        const previous =
+          (object.status as { conditions?: Array<Record<string, string>> } | undefined)
+            ?.conditions ?? [];
+        const condition = (
+          type: string,
+          status: string,
+          reason: string,
+          message: string,
+        ): Record<string, string> => {
           const before = previous.find((c) => c.type === type);
-          const same = before && before.status === status && before.reason === reason && before.message === message;
+          const same =
+            before &&
+            before.status === status &&
+            before.reason === reason &&
+            before.message === message;
           return {
             type,
             status,
             lastUpdateTime: same ? (before.lastUpdateTime ?? now) : now,
-            lastTransitionTime: before && before.status === status ? (before.lastTransitionTime ?? now) : now,
+            lastTransitionTime:
+              before && before.status === status ? (before.lastTransitionTime ?? now) : now,
             reason,
             message,
           };
         };
-        const status: Record<string, unknown> = { observedGeneration: object.metadata.generation ?? 1, replicas, updatedReplicas: updated };
+        const status: Record<string, unknown> = {
+          observedGeneration: object.metadata.generation ?? 1,
+          replicas,
+          updatedReplicas: updated,
+        };
         if (ready > 0) status.readyReplicas = ready;
         if (available > 0) status.availableReplicas = available;
         if (replicas - available > 0) status.unavailableReplicas = replicas - available;
         status.conditions = [
           isAvailable
-            ? condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.')
-            : condition('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.'),
+            ? condition(
+                'Available',
+                'True',
+                'MinimumReplicasAvailable',
+                'Deployment has minimum availability.',
+              )
+            : condition(
+                'Available',
+                'False',
+                'MinimumReplicasUnavailable',
+                'Deployment does not have minimum availability.',
+              ),
           complete
-            ? condition('Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${rsName}" has successfully progressed.`)
-            : condition('Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${rsName}" is progressing.`),
+            ? condition(
+                'Progressing',
+                'True',
+                'NewReplicaSetAvailable',
+                `ReplicaSet "${rsName}" has successfully progressed.`,
+              )
+            : condition(
+                'Progressing',
+                'True',
+                'ReplicaSetUpdated',
+                `ReplicaSet "${rsName}" is progressing.`,
+              ),
         ];
         object.status = status;
       },

@@ -42,7 +42,9 @@ export class EventRecorder {
     const manager = MANAGER[spec.component] ?? 'kube-controller-manager';
     const now = this.clock.now();
     const existing = this.registry
-      .list(eventsResource, namespace, { fieldSelector: `involvedObject.uid=${involved.metadata.uid ?? ''}` })
+      .list(eventsResource, namespace, {
+        fieldSelector: `involvedObject.uid=${involved.metadata.uid ?? ''}`,
+      })
       .map((e) => e as CoreEvent)
       .find(
         (e) =>
@@ -98,7 +100,9 @@ export class EventRecorder {
       });
     } else {
       Object.assign(body, {
-        source: spec.host ? { component: spec.component, host: spec.host } : { component: spec.component },
+        source: spec.host
+          ? { component: spec.component, host: spec.host }
+          : { component: spec.component },
         firstTimestamp: formatTime(now),
         lastTimestamp: formatTime(now),
         count: 1,

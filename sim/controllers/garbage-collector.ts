@@ -40,7 +40,9 @@ export class GarbageCollector {
   ) {}
 
   start(): void {
-    this.unsubscribe = this.store.subscribe(undefined, this.store.currentRevision, (event) => this.onEvent(event));
+    this.unsubscribe = this.store.subscribe(undefined, this.store.currentRevision, (event) =>
+      this.onEvent(event),
+    );
   }
 
   stop(): void {
@@ -52,7 +54,8 @@ export class GarbageCollector {
     if (event.type === 'DELETED') {
       this.collectOrphansOf(object);
       // A dependent going away may unblock an owner's foreground deletion or a namespace.
-      for (const ref of object.metadata.ownerReferences ?? []) this.checkForeground(object.metadata.namespace, ref.uid);
+      for (const ref of object.metadata.ownerReferences ?? [])
+        this.checkForeground(object.metadata.namespace, ref.uid);
       if (object.metadata.namespace) this.checkNamespace(object.metadata.namespace);
       return;
     }
@@ -66,7 +69,14 @@ export class GarbageCollector {
     if (finalizers.includes(FOREGROUND_FINALIZER)) {
       for (const dep of this.dependentsOf(object)) {
         if (!dep.object.metadata.deletionTimestamp) {
-          ignoreGone(() => this.registry.delete(dep.def, dep.object.metadata.namespace, dep.object.metadata.name ?? '', { propagationPolicy: 'Foreground' }));
+          ignoreGone(() =>
+            this.registry.delete(
+              dep.def,
+              dep.object.metadata.namespace,
+              dep.object.metadata.name ?? '',
+              { propagationPolicy: 'Foreground' },
+            ),
+          );
         }
       }
       this.checkForeground(object.metadata.namespace, object.metadata.uid ?? '');
@@ -78,7 +88,8 @@ export class GarbageCollector {
     const out: Dependent[] = [];
     for (const def of OWNED_KINDS) {
       for (const object of this.registry.list(def, owner.metadata.namespace)) {
-        if ((object.metadata.ownerReferences ?? []).some((r) => r.uid === uid)) out.push({ def, object });
+        if ((object.metadata.ownerReferences ?? []).some((r) => r.uid === uid))
+          out.push({ def, object });
       }
     }
     return out;
@@ -95,9 +106,19 @@ export class GarbageCollector {
   private collectOrphansOf(owner: KubeObject): void {
     for (const dep of this.dependentsOf(owner)) {
       const refs = dep.object.metadata.ownerReferences ?? [];
-      const liveOwners = refs.filter((r) => r.uid !== owner.metadata.uid && this.ownerExists(dep.object.metadata.namespace, r.uid));
+      const liveOwners = refs.filter(
+        (r) =>
+          r.uid !== owner.metadata.uid && this.ownerExists(dep.object.metadata.namespace, r.uid),
+      );
       if (liveOwners.length > 0 || dep.object.metadata.deletionTimestamp) continue;
-      ignoreGone(() => this.registry.delete(dep.def, dep.object.metadata.namespace, dep.object.metadata.name ?? '', { propagationPolicy: 'Background' }));
+      ignoreGone(() =>
+        this.registry.delete(
+          dep.def,
+          dep.object.metadata.namespace,
+          dep.object.metadata.name ?? '',
+          { propagationPolicy: 'Background' },
+        ),
+      );
     }
   }
 
@@ -108,7 +129,9 @@ export class GarbageCollector {
         dep.object.metadata.namespace,
         dep.object.metadata.name ?? '',
         (object) => {
-          const refs = (object.metadata.ownerReferences ?? []).filter((r) => r.uid !== owner.metadata.uid);
+          const refs = (object.metadata.ownerReferences ?? []).filter(
+            (r) => r.uid !== owner.metadata.uid,
+          );
           if (refs.length > 0) object.metadata.ownerReferences = refs;
           else delete object.metadata.ownerReferences;
         },
@@ -120,9 +143,16 @@ export class GarbageCollector {
 
   private checkForeground(namespace: string | undefined, ownerUid: string): void {
     const owner = this.ownerExists(namespace, ownerUid);
-    if (!owner || !owner.metadata.deletionTimestamp || !(owner.metadata.finalizers ?? []).includes(FOREGROUND_FINALIZER)) return;
+    if (
+      !owner ||
+      !owner.metadata.deletionTimestamp ||
+      !(owner.metadata.finalizers ?? []).includes(FOREGROUND_FINALIZER)
+    )
+      return;
     const blocking = this.dependentsOf(owner).filter((d) =>
-      (d.object.metadata.ownerReferences ?? []).some((r) => r.uid === ownerUid && r.blockOwnerDeletion),
+      (d.object.metadata.ownerReferences ?? []).some(
+        (r) => r.uid === ownerUid && r.blockOwnerDeletion,
+      ),
     );
     if (blocking.length === 0) this.removeFinalizer(owner, FOREGROUND_FINALIZER);
   }
@@ -147,7 +177,11 @@ export class GarbageCollector {
     for (const def of RESOURCES.filter((r) => r.namespaced)) {
       for (const object of this.registry.list(def, namespace)) {
         if (object.metadata.deletionTimestamp) continue;
-        ignoreGone(() => this.registry.delete(def, namespace, object.metadata.name ?? '', { propagationPolicy: 'Background' }));
+        ignoreGone(() =>
+          this.registry.delete(def, namespace, object.metadata.name ?? '', {
+            propagationPolicy: 'Background',
+          }),
+        );
       }
     }
     this.checkNamespace(namespace);
@@ -156,7 +190,9 @@ export class GarbageCollector {
   private checkNamespace(namespace: string): void {
     const ns = this.registry.find(namespacesResource, undefined, namespace);
     if (!ns || !ns.metadata.deletionTimestamp) return;
-    const remaining = RESOURCES.filter((r) => r.namespaced && r.resource !== 'events').some((def) => this.registry.list(def, namespace).length > 0);
+    const remaining = RESOURCES.filter((r) => r.namespaced && r.resource !== 'events').some(
+      (def) => this.registry.list(def, namespace).length > 0,
+    );
     if (remaining) return;
     for (const event of this.registry.list(eventsResource, namespace)) {
       this.registry.purge(eventsResource, namespace, event.metadata.name ?? '');

@@ -13,7 +13,19 @@ export interface ImageCatalogueOptions {
 }
 
 export const DEFAULT_REPOSITORIES: Record<string, string[]> = {
-  nginx: ['1.25', '1.26', '1.27', '1.27.5', '1.28', '1.28.0', '1.29', 'alpine', 'stable', 'mainline', 'latest'],
+  nginx: [
+    '1.25',
+    '1.26',
+    '1.27',
+    '1.27.5',
+    '1.28',
+    '1.28.0',
+    '1.29',
+    'alpine',
+    'stable',
+    'mainline',
+    'latest',
+  ],
   busybox: ['1.36', '1.36.1', '1.37', 'stable', 'latest'],
 };
 
@@ -43,26 +55,40 @@ export function parseImageReference(image: string): ParsedImage | { error: strin
     rest = rest.slice(0, colon);
   }
   if (rest !== rest.toLowerCase()) {
-    return { error: `couldn't parse image reference "${image}": invalid reference format: repository name must be lowercase` };
+    return {
+      error: `couldn't parse image reference "${image}": invalid reference format: repository name must be lowercase`,
+    };
   }
-  if (!/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[0-9]+)?([/a-z0-9._-]*)$/.test(rest) || (tag !== undefined && !/^[\w][\w.-]{0,127}$/.test(tag))) {
+  if (
+    !/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[0-9]+)?([/a-z0-9._-]*)$/.test(
+      rest,
+    ) ||
+    (tag !== undefined && !/^[\w][\w.-]{0,127}$/.test(tag))
+  ) {
     return { error: `couldn't parse image reference "${image}": invalid reference format` };
   }
   const segments = rest.split('/');
   const first = segments[0] ?? '';
-  const hasRegistry = segments.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
+  const hasRegistry =
+    segments.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
   let fullRepository: string;
   if (hasRegistry) fullRepository = rest;
   else if (segments.length === 1) fullRepository = `docker.io/library/${rest}`;
   else fullRepository = `docker.io/${rest}`;
-  return { fullRepository, repository: rest, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
+  return {
+    fullRepository,
+    repository: rest,
+    ...(tag !== undefined ? { tag } : {}),
+    ...(digest !== undefined ? { digest } : {}),
+  };
 }
 
 export class ImageCatalogue {
   private readonly repositories = new Map<string, Set<string>>();
 
   constructor(options: ImageCatalogueOptions = {}) {
-    for (const [repo, tags] of Object.entries(options.repositories ?? DEFAULT_REPOSITORIES)) this.add(repo, tags);
+    for (const [repo, tags] of Object.entries(options.repositories ?? DEFAULT_REPOSITORIES))
+      this.add(repo, tags);
   }
 
   /** Makes `repository:tag` pullable (repository as written in a pod, e.g. `nginx`). */
@@ -100,7 +126,9 @@ export class ImageCatalogue {
   /** A stable fake digest for an image, like containerd's imageID. */
   digestOf(image: ParsedImage): string {
     if (image.digest) return image.digest;
-    return `sha256:${createHash('sha256').update(`${image.fullRepository}:${image.tag ?? 'latest'}`).digest('hex')}`;
+    return `sha256:${createHash('sha256')
+      .update(`${image.fullRepository}:${image.tag ?? 'latest'}`)
+      .digest('hex')}`;
   }
 
   private keyOf(repository: string): string {

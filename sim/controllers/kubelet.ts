@@ -89,8 +89,10 @@ export class Kubelet {
   constructor(private readonly o: KubeletOptions) {}
 
   start(): void {
-    this.unsubscribe = this.o.store.subscribe(resourceKeyOf(podsResource), this.o.store.currentRevision, (event) =>
-      this.onPodEvent(event),
+    this.unsubscribe = this.o.store.subscribe(
+      resourceKeyOf(podsResource),
+      this.o.store.currentRevision,
+      (event) => this.onPodEvent(event),
     );
     for (const pod of this.o.registry.list(podsResource, undefined) as Pod[]) this.sync(pod);
   }
@@ -184,7 +186,13 @@ export class Kubelet {
     this.ensureImage(runtime, container, () => this.startContainers(runtime, index + 1));
   }
 
-  private event(runtime: PodRuntime, container: ContainerProcess | undefined, type: 'Normal' | 'Warning', reason: string, message: string): void {
+  private event(
+    runtime: PodRuntime,
+    container: ContainerProcess | undefined,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+  ): void {
     const pod = this.o.registry.find(podsResource, runtime.namespace, runtime.name);
     if (!pod || pod.metadata.uid !== runtime.uid) return;
     this.o.events.record(pod, {
@@ -212,7 +220,13 @@ export class Kubelet {
     const reference = this.referenceOf(parsed);
     const policy = c.spec.imagePullPolicy ?? 'IfNotPresent';
     if (policy !== 'Always' && this.pulled.has(reference)) {
-      this.event(runtime, c, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`);
+      this.event(
+        runtime,
+        c,
+        'Normal',
+        'Pulled',
+        `Container image "${c.image}" already present on machine`,
+      );
       this.run(runtime, c, true);
       next();
       return;
@@ -230,7 +244,9 @@ export class Kubelet {
   }
 
   private referenceOf(parsed: ParsedImage): string {
-    return parsed.digest ? `${parsed.fullRepository}@${parsed.digest}` : `${parsed.fullRepository}:${parsed.tag ?? 'latest'}`;
+    return parsed.digest
+      ? `${parsed.fullRepository}@${parsed.digest}`
+      : `${parsed.fullRepository}:${parsed.tag ?? 'latest'}`;
   }
 
   private pull(runtime: PodRuntime, c: ContainerProcess, next: () => void): void {
@@ -241,7 +257,13 @@ export class Kubelet {
     this.after(runtime, pullMs, () => {
       if (this.o.images.exists(parsed)) {
         this.pulled.add(this.referenceOf(parsed));
-        this.event(runtime, c, 'Normal', 'Pulled', `Successfully pulled image "${c.image}" in ${goDuration(pullMs)} (${goDuration(pullMs)} including waiting)`);
+        this.event(
+          runtime,
+          c,
+          'Normal',
+          'Pulled',
+          `Successfully pulled image "${c.image}" in ${goDuration(pullMs)} (${goDuration(pullMs)} including waiting)`,
+        );
         this.run(runtime, c, true);
         next();
         return;
@@ -265,7 +287,9 @@ export class Kubelet {
         this.event(runtime, c, 'Warning', 'Failed', 'Error: ImagePullBackOff');
         this.writeStatus(runtime);
       });
-      this.after(runtime, Math.max(backoff, this.o.timings.syncMs + 1), () => this.pull(runtime, c, () => {}));
+      this.after(runtime, Math.max(backoff, this.o.timings.syncMs + 1), () =>
+        this.pull(runtime, c, () => {}),
+      );
     });
   }
 
@@ -279,17 +303,22 @@ export class Kubelet {
     c.waitingMessage = undefined;
     c.startedAt = formatTime(now);
     c.containerID = `containerd://${randomBytes(32).toString('hex')}`;
-    c.resolvedImage = parsed.digest ? `${parsed.fullRepository}@${parsed.digest}` : `${parsed.fullRepository}:${parsed.tag ?? 'latest'}`;
+    c.resolvedImage = parsed.digest
+      ? `${parsed.fullRepository}@${parsed.digest}`
+      : `${parsed.fullRepository}:${parsed.tag ?? 'latest'}`;
     c.imageID = `${parsed.fullRepository}@${this.o.images.digestOf(parsed)}`;
     if (announce) {
       this.event(runtime, c, 'Normal', 'Created', `Created container ${c.name}`);
       this.event(runtime, c, 'Normal', 'Started', `Started container ${c.name}`);
     }
-    for (const line of c.behaviour.startupLines(now)) this.o.logs.append(runtime.uid, c.name, c.restartCount, line, now);
+    for (const line of c.behaviour.startupLines(now))
+      this.o.logs.append(runtime.uid, c.name, c.restartCount, line, now);
     this.writeStatus(runtime);
     const exitsAfter = c.behaviour.exitsAfterMs;
     if (exitsAfter !== undefined) {
-      c.timer = this.after(runtime, exitsAfter, () => this.exited(runtime, c, c.behaviour?.exitCode ?? 0));
+      c.timer = this.after(runtime, exitsAfter, () =>
+        this.exited(runtime, c, c.behaviour?.exitCode ?? 0),
+      );
     }
   }
 
@@ -305,19 +334,30 @@ export class Kubelet {
     };
     this.o.logs.end(runtime.uid, c.name, c.restartCount);
     this.writeStatus(runtime);
-    const pod = this.o.registry.find(podsResource, runtime.namespace, runtime.name) as Pod | undefined;
+    const pod = this.o.registry.find(podsResource, runtime.namespace, runtime.name) as
+      Pod | undefined;
     const policy = pod?.spec.restartPolicy ?? 'Always';
-    if (runtime.terminating || policy === 'Never' || (policy === 'OnFailure' && exitCode === 0)) return;
+    if (runtime.terminating || policy === 'Never' || (policy === 'OnFailure' && exitCode === 0))
+      return;
     // First restart is immediate; later ones wait a doubling back-off (CrashLoopBackOff).
     const delay = c.crashBackoffMs;
-    c.crashBackoffMs = delay === 0 ? this.o.timings.initialBackoffMs : Math.min(delay * 2, this.o.timings.maxBackoffMs);
+    c.crashBackoffMs =
+      delay === 0
+        ? this.o.timings.initialBackoffMs
+        : Math.min(delay * 2, this.o.timings.maxBackoffMs);
     const restart = (): void => {
       if (c.state === 'terminated') {
         c.lastTerminated = c.terminated;
         c.terminated = undefined;
         c.restartCount++;
       }
-      this.event(runtime, c, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`);
+      this.event(
+        runtime,
+        c,
+        'Normal',
+        'Pulled',
+        `Container image "${c.image}" already present on machine`,
+      );
       this.run(runtime, c, true);
     };
     if (delay === 0) {
@@ -331,7 +371,13 @@ export class Kubelet {
       c.state = 'waiting';
       c.waitingReason = 'CrashLoopBackOff';
       c.waitingMessage = `back-off ${delay / 1000}s restarting failed container=${c.name} pod=${runtime.name}_${runtime.namespace}(${runtime.uid})`;
-      this.event(runtime, c, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${runtime.name}_${runtime.namespace}(${runtime.uid})`);
+      this.event(
+        runtime,
+        c,
+        'Warning',
+        'BackOff',
+        `Back-off restarting failed container ${c.name} in pod ${runtime.name}_${runtime.namespace}(${runtime.uid})`,
+      );
       this.writeStatus(runtime);
       this.after(runtime, delay, restart);
     });
@@ -341,10 +387,12 @@ export class Kubelet {
     runtime.terminating = true;
     this.clearTimers(runtime);
     const running = runtime.containers.filter((c) => c.state === 'running');
-    for (const c of running) this.event(runtime, c, 'Normal', 'Killing', `Stopping container ${c.name}`);
+    for (const c of running)
+      this.event(runtime, c, 'Normal', 'Killing', `Stopping container ${c.name}`);
     const graceMs = (pod.metadata.deletionGracePeriodSeconds ?? 30) * 1000;
     const stubborn = running.some((c) => c.behaviour && !c.behaviour.stopsOnSigterm);
-    const stopMs = running.length === 0 ? 0 : stubborn ? graceMs : Math.min(graceMs, this.o.timings.stopMs);
+    const stopMs =
+      running.length === 0 ? 0 : stubborn ? graceMs : Math.min(graceMs, this.o.timings.stopMs);
     this.after(runtime, stopMs, () => {
       const now = formatTime(this.o.clock.now());
       for (const c of running) {
@@ -360,7 +408,8 @@ export class Kubelet {
         this.o.logs.end(runtime.uid, c.name, c.restartCount);
       }
       this.writeStatus(runtime);
-      const current = this.o.registry.find(podsResource, runtime.namespace, runtime.name) as Pod | undefined;
+      const current = this.o.registry.find(podsResource, runtime.namespace, runtime.name) as
+        Pod | undefined;
       if (current && current.metadata.uid === runtime.uid) this.removePod(current);
     });
   }

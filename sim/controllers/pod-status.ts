@@ -42,7 +42,12 @@ export interface PodRuntimeView {
 function stateOf(c: ContainerRuntime): ContainerState {
   if (c.state === 'running') return { running: { startedAt: c.startedAt ?? '' } };
   if (c.state === 'terminated' && c.terminated) return { terminated: { ...c.terminated } };
-  return { waiting: { reason: c.waitingReason, ...(c.waitingMessage ? { message: c.waitingMessage } : {}) } };
+  return {
+    waiting: {
+      reason: c.waitingReason,
+      ...(c.waitingMessage ? { message: c.waitingMessage } : {}),
+    },
+  };
 }
 
 function containerStatus(c: ContainerRuntime): ContainerStatus {
@@ -56,7 +61,12 @@ function containerStatus(c: ContainerRuntime): ContainerStatus {
     imageID: c.imageID ?? '',
     started: c.state === 'running',
   };
-  const containerID = c.state === 'terminated' ? c.terminated?.containerID : c.state === 'running' ? c.containerID : c.lastTerminated?.containerID;
+  const containerID =
+    c.state === 'terminated'
+      ? c.terminated?.containerID
+      : c.state === 'running'
+        ? c.containerID
+        : c.lastTerminated?.containerID;
   if (containerID) status.containerID = containerID;
   return status;
 }
@@ -86,10 +96,20 @@ export function phaseOf(containers: ContainerRuntime[], restartPolicy: string): 
   return 'Pending';
 }
 
-function condition(previous: PodCondition[] | undefined, next: Omit<PodCondition, 'lastTransitionTime' | 'lastProbeTime'>, now: Date): PodCondition {
+function condition(
+  previous: PodCondition[] | undefined,
+  next: Omit<PodCondition, 'lastTransitionTime' | 'lastProbeTime'>,
+  now: Date,
+): PodCondition {
   const before = previous?.find((c) => c.type === next.type);
-  const lastTransitionTime = before && before.status === next.status ? before.lastTransitionTime : formatTime(now);
-  const out: PodCondition = { type: next.type, status: next.status, lastProbeTime: null, lastTransitionTime };
+  const lastTransitionTime =
+    before && before.status === next.status ? before.lastTransitionTime : formatTime(now);
+  const out: PodCondition = {
+    type: next.type,
+    status: next.status,
+    lastProbeTime: null,
+    lastTransitionTime,
+  };
   if (next.reason) out.reason = next.reason;
   if (next.message) out.message = next.message;
   return out;
@@ -108,11 +128,17 @@ export function kubeletStatus(pod: Pod, view: PodRuntimeView, now: Date): PodSta
       : {
           status: 'False' as const,
           reason: completed ? 'PodCompleted' : 'ContainersNotReady',
-          ...(completed ? {} : { message: `containers with unready status: [${unready.join(' ')}]` }),
+          ...(completed
+            ? {}
+            : { message: `containers with unready status: [${unready.join(' ')}]` }),
         };
   const scheduled = previous?.find((c) => c.type === 'PodScheduled');
   const conditions: PodCondition[] = [
-    condition(previous, { type: 'Initialized', status: 'True', ...(completed ? { reason: 'PodCompleted' } : {}) }, now),
+    condition(
+      previous,
+      { type: 'Initialized', status: 'True', ...(completed ? { reason: 'PodCompleted' } : {}) },
+      now,
+    ),
     condition(previous, { type: 'Ready', ...readiness }, now),
     condition(previous, { type: 'ContainersReady', ...readiness }, now),
     scheduled ?? condition(previous, { type: 'PodScheduled', status: 'True' }, now),

@@ -6,7 +6,13 @@
 import type { Registry } from '../api/registry.js';
 import { podsResource, replicaSetsResource } from '../api/resources/index.js';
 import type { ObjectStore, StoreEvent } from '../store/object-store.js';
-import { cloneJson, type KubeObject, type OwnerReference, type Pod, type ReplicaSet } from '../types.js';
+import {
+  cloneJson,
+  type KubeObject,
+  type OwnerReference,
+  type Pod,
+  type ReplicaSet,
+} from '../types.js';
 import type { EventRecorder } from './event-recorder.js';
 
 export interface ReplicaSetControllerOptions {
@@ -20,7 +26,11 @@ export function controllerOf(object: KubeObject): OwnerReference | undefined {
 }
 
 function isActive(pod: Pod): boolean {
-  return !pod.metadata.deletionTimestamp && pod.status.phase !== 'Succeeded' && pod.status.phase !== 'Failed';
+  return (
+    !pod.metadata.deletionTimestamp &&
+    pod.status.phase !== 'Succeeded' &&
+    pod.status.phase !== 'Failed'
+  );
 }
 
 function isReady(pod: Pod): boolean {
@@ -41,8 +51,11 @@ export class ReplicaSetController {
   constructor(private readonly o: ReplicaSetControllerOptions) {}
 
   start(): void {
-    this.unsubscribe = this.o.store.subscribe(undefined, this.o.store.currentRevision, (event) => this.onEvent(event));
-    for (const rs of this.o.registry.list(replicaSetsResource, undefined)) this.reconcile(rs.metadata.namespace, rs.metadata.name ?? '');
+    this.unsubscribe = this.o.store.subscribe(undefined, this.o.store.currentRevision, (event) =>
+      this.onEvent(event),
+    );
+    for (const rs of this.o.registry.list(replicaSetsResource, undefined))
+      this.reconcile(rs.metadata.namespace, rs.metadata.name ?? '');
   }
 
   stop(): void {
@@ -62,7 +75,9 @@ export class ReplicaSetController {
     const rs = this.o.registry.find(replicaSetsResource, namespace, name) as ReplicaSet | undefined;
     if (!rs) return;
     const uid = rs.metadata.uid ?? '';
-    const owned = (this.o.registry.list(podsResource, namespace) as Pod[]).filter((p) => controllerOf(p)?.uid === uid);
+    const owned = (this.o.registry.list(podsResource, namespace) as Pod[]).filter(
+      (p) => controllerOf(p)?.uid === uid,
+    );
     const active = owned.filter(isActive);
     if (!rs.metadata.deletionTimestamp) {
       const desired = rs.spec.replicas ?? 1;
@@ -70,7 +85,13 @@ export class ReplicaSetController {
         for (let i = active.length; i < desired; i++) active.push(this.createPod(rs));
       } else if (active.length > desired) {
         const surplus = [...active]
-          .sort((a, b) => deletionRank(a) - deletionRank(b) || (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''))
+          .sort(
+            (a, b) =>
+              deletionRank(a) - deletionRank(b) ||
+              (b.metadata.creationTimestamp ?? '').localeCompare(
+                a.metadata.creationTimestamp ?? '',
+              ),
+          )
           .slice(0, active.length - desired);
         for (const pod of surplus) this.deletePod(rs, pod);
         const gone = new Set(surplus.map((p) => p.metadata.uid));
@@ -89,24 +110,45 @@ export class ReplicaSetController {
         ...(metadata.labels ? { labels: metadata.labels } : {}),
         ...(metadata.annotations ? { annotations: metadata.annotations } : {}),
         ownerReferences: [
-          { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name ?? '', uid: rs.metadata.uid ?? '', controller: true, blockOwnerDeletion: true },
+          {
+            apiVersion: 'apps/v1',
+            kind: 'ReplicaSet',
+            name: rs.metadata.name ?? '',
+            uid: rs.metadata.uid ?? '',
+            controller: true,
+            blockOwnerDeletion: true,
+          },
         ],
       },
       spec: template.spec ?? {},
     };
-    const pod = this.o.registry.create(podsResource, rs.metadata.namespace, body, { manager: 'kube-controller-manager' }) as Pod;
-    this.o.events.record(rs, { type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${pod.metadata.name ?? ''}`, component: 'replicaset-controller' });
+    const pod = this.o.registry.create(podsResource, rs.metadata.namespace, body, {
+      manager: 'kube-controller-manager',
+    }) as Pod;
+    this.o.events.record(rs, {
+      type: 'Normal',
+      reason: 'SuccessfulCreate',
+      message: `Created pod: ${pod.metadata.name ?? ''}`,
+      component: 'replicaset-controller',
+    });
     return pod;
   }
 
   private deletePod(rs: ReplicaSet, pod: Pod): void {
     this.o.registry.delete(podsResource, pod.metadata.namespace, pod.metadata.name ?? '', {});
-    this.o.events.record(rs, { type: 'Normal', reason: 'SuccessfulDelete', message: `Deleted pod: ${pod.metadata.name ?? ''}`, component: 'replicaset-controller' });
+    this.o.events.record(rs, {
+      type: 'Normal',
+      reason: 'SuccessfulDelete',
+      message: `Deleted pod: ${pod.metadata.name ?? ''}`,
+      component: 'replicaset-controller',
+    });
   }
 
   private writeStatus(rs: ReplicaSet, active: Pod[]): void {
     const templateLabels = rs.spec.template?.metadata?.labels ?? {};
-    const fullyLabeled = active.filter((p) => Object.entries(templateLabels).every(([k, v]) => p.metadata.labels?.[k] === v)).length;
+    const fullyLabeled = active.filter((p) =>
+      Object.entries(templateLabels).every(([k, v]) => p.metadata.labels?.[k] === v),
+    ).length;
     const ready = active.filter(isReady).length;
     const status: Record<string, unknown> = { replicas: active.length };
     if (fullyLabeled > 0) status.fullyLabeledReplicas = fullyLabeled;

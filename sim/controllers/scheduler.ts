@@ -51,7 +51,9 @@ export class Scheduler {
   constructor(private readonly o: SchedulerOptions) {}
 
   start(): void {
-    this.unsubscribe = this.o.store.subscribe(undefined, this.o.store.currentRevision, (event) => this.onEvent(event));
+    this.unsubscribe = this.o.store.subscribe(undefined, this.o.store.currentRevision, (event) =>
+      this.onEvent(event),
+    );
     this.scheduleAll();
   }
 
@@ -73,7 +75,11 @@ export class Scheduler {
   }
 
   private wantsScheduling(pod: Pod): boolean {
-    return !pod.spec.nodeName && !pod.metadata.deletionTimestamp && (pod.spec.schedulerName ?? 'default-scheduler') === 'default-scheduler';
+    return (
+      !pod.spec.nodeName &&
+      !pod.metadata.deletionTimestamp &&
+      (pod.spec.schedulerName ?? 'default-scheduler') === 'default-scheduler'
+    );
   }
 
   private scheduleAll(): void {
@@ -81,7 +87,11 @@ export class Scheduler {
   }
 
   private scheduleOne(snapshot: Pod): void {
-    const pod = this.o.registry.find(podsResource, snapshot.metadata.namespace, snapshot.metadata.name ?? '') as Pod | undefined;
+    const pod = this.o.registry.find(
+      podsResource,
+      snapshot.metadata.namespace,
+      snapshot.metadata.name ?? '',
+    ) as Pod | undefined;
     if (!pod || pod.metadata.uid !== snapshot.metadata.uid || !this.wantsScheduling(pod)) return;
     const nodes = this.o.registry.list(nodesResource, undefined) as Node[];
     const pods = this.o.registry.list(podsResource, undefined) as Pod[];
@@ -92,7 +102,8 @@ export class Scheduler {
     for (const node of nodes) {
       const nodeReasons = this.misfits(node, pod, want, pods);
       if (nodeReasons.length === 0) fits.push(node);
-      if (nodeReasons.some((r) => r.startsWith('Insufficient') || r === 'Too many pods')) insufficient++;
+      if (nodeReasons.some((r) => r.startsWith('Insufficient') || r === 'Too many pods'))
+        insufficient++;
       for (const r of nodeReasons) reasons.set(r, (reasons.get(r) ?? 0) + 1);
     }
     const chosen = fits[0];
@@ -106,8 +117,10 @@ export class Scheduler {
       .map(([reason, count]) => `${count} ${reason}`)
       .join(', ');
     const preemptionParts: string[] = [];
-    if (insufficient > 0) preemptionParts.push(`${insufficient} No preemption victims found for incoming pod`);
-    if (total - insufficient > 0) preemptionParts.push(`${total - insufficient} Preemption is not helpful for scheduling`);
+    if (insufficient > 0)
+      preemptionParts.push(`${insufficient} No preemption victims found for incoming pod`);
+    if (total - insufficient > 0)
+      preemptionParts.push(`${total - insufficient} Preemption is not helpful for scheduling`);
     const message =
       total === 0
         ? 'no nodes available to schedule pods'
@@ -121,7 +134,8 @@ export class Scheduler {
     if (node.spec.unschedulable) reasons.push('node(s) were unschedulable');
     const selector = pod.spec.nodeSelector ?? {};
     const labels = node.metadata.labels ?? {};
-    if (Object.entries(selector).some(([k, v]) => labels[k] !== v)) reasons.push("node(s) didn't match Pod's node affinity/selector");
+    if (Object.entries(selector).some(([k, v]) => labels[k] !== v))
+      reasons.push("node(s) didn't match Pod's node affinity/selector");
     for (const taint of node.spec.taints ?? []) {
       if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
       const tolerated = (pod.spec.tolerations ?? []).some(
@@ -129,19 +143,28 @@ export class Scheduler {
           (t.operator === 'Exists' && (!t.key || t.key === taint.key)) ||
           (t.key === taint.key && (t.value ?? '') === (taint.value ?? '')),
       );
-      if (!tolerated) reasons.push(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
+      if (!tolerated)
+        reasons.push(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
     }
     const onNode = pods.filter(
-      (p) => p.spec.nodeName === node.metadata.name && p.status.phase !== 'Succeeded' && p.status.phase !== 'Failed',
+      (p) =>
+        p.spec.nodeName === node.metadata.name &&
+        p.status.phase !== 'Succeeded' &&
+        p.status.phase !== 'Failed',
     );
-    const used = onNode.reduce((acc, p) => {
-      const r = requestsOf(p);
-      return { cpu: acc.cpu + r.cpu, memory: acc.memory + r.memory };
-    }, { cpu: 0, memory: 0 });
+    const used = onNode.reduce(
+      (acc, p) => {
+        const r = requestsOf(p);
+        return { cpu: acc.cpu + r.cpu, memory: acc.memory + r.memory };
+      },
+      { cpu: 0, memory: 0 },
+    );
     const allocatable = node.status.allocatable;
     if (onNode.length + 1 > Number(allocatable.pods ?? '110')) reasons.push('Too many pods');
-    if (want.cpu > 0 && used.cpu + want.cpu > cpuMillis(allocatable.cpu)) reasons.push('Insufficient cpu');
-    if (want.memory > 0 && used.memory + want.memory > amount(allocatable.memory)) reasons.push('Insufficient memory');
+    if (want.cpu > 0 && used.cpu + want.cpu > cpuMillis(allocatable.cpu))
+      reasons.push('Insufficient cpu');
+    if (want.memory > 0 && used.memory + want.memory > amount(allocatable.memory))
+      reasons.push('Insufficient memory');
     return reasons;
   }
 
@@ -158,7 +181,10 @@ export class Scheduler {
         if (p.metadata.uid !== pod.metadata.uid || p.spec.nodeName) return;
         p.spec.nodeName = nodeName;
         const others = (p.status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
-        p.status.conditions = [...others, { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now }];
+        p.status.conditions = [
+          ...others,
+          { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now },
+        ];
       },
       { manager: 'kube-scheduler', trusted: true },
     );
@@ -190,11 +216,20 @@ export class Scheduler {
           reason: 'Unschedulable',
           message,
         };
-        p.status.conditions = [...(p.status.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), condition];
+        p.status.conditions = [
+          ...(p.status.conditions ?? []).filter((c) => c.type !== 'PodScheduled'),
+          condition,
+        ];
       },
       { manager: 'kube-scheduler', subresource: 'status' },
     );
-    this.o.events.record(pod, { type: 'Warning', reason: 'FailedScheduling', message, component: 'default-scheduler', action: 'Scheduling' });
+    this.o.events.record(pod, {
+      type: 'Warning',
+      reason: 'FailedScheduling',
+      message,
+      component: 'default-scheduler',
+      action: 'Scheduling',
+    });
     // kube-scheduler moves long-unschedulable pods back to its active queue every 5 minutes.
     if (this.retryTimer === undefined) {
       this.retryTimer = this.o.clock.setTimeout(() => {

@@ -101,7 +101,8 @@ export class ObjectStore {
     const current = table.get(key);
     if (!current) throw notFound(ref.group, ref.resource, name);
     const expected = object.metadata.resourceVersion;
-    if (expected && expected !== current.metadata.resourceVersion) throw conflict(ref.group, ref.resource, name);
+    if (expected && expected !== current.metadata.resourceVersion)
+      throw conflict(ref.group, ref.resource, name);
     const stored = cloneJson(object);
     stored.metadata.resourceVersion = String(++this.revision);
     table.set(key, stored);
@@ -126,9 +127,17 @@ export class ObjectStore {
    * Calls `listener` for every change (of one resource, or of all when `resourceKey` is
    * undefined) after `sinceRevision`. Throws 410 Expired when that revision has left the history.
    */
-  subscribe(resourceKey: string | undefined, sinceRevision: number, listener: Listener): () => void {
+  subscribe(
+    resourceKey: string | undefined,
+    sinceRevision: number,
+    listener: Listener,
+  ): () => void {
     const oldest = this.history[0];
-    if (oldest && sinceRevision < oldest.resourceVersion - 1 && this.history.length >= HISTORY_LIMIT) {
+    if (
+      oldest &&
+      sinceRevision < oldest.resourceVersion - 1 &&
+      this.history.length >= HISTORY_LIMIT
+    ) {
       throw gone(`too old resource version: ${sinceRevision} (${oldest.resourceVersion - 1})`);
     }
     const subscription: Subscription = { resourceKey, listener, lastDelivered: sinceRevision };
@@ -136,7 +145,11 @@ export class ObjectStore {
     // Replay, synchronously, what happened after sinceRevision and was already delivered to
     // others; changes still pending follow in the next flush, so the order stays by revision.
     for (const event of this.history) {
-      if (event.resourceVersion > sinceRevision && !this.pending.includes(event) && matches(subscription, event)) {
+      if (
+        event.resourceVersion > sinceRevision &&
+        !this.pending.includes(event) &&
+        matches(subscription, event)
+      ) {
         deliver(subscription, event);
       }
     }
@@ -155,7 +168,12 @@ export class ObjectStore {
     return table;
   }
 
-  private record(type: WatchEventType, ref: ResourceRef, object: KubeObject, previous?: KubeObject): void {
+  private record(
+    type: WatchEventType,
+    ref: ResourceRef,
+    object: KubeObject,
+    previous?: KubeObject,
+  ): void {
     const event: StoreEvent = {
       type,
       resourceKey: resourceKeyOf(ref),
@@ -178,7 +196,8 @@ export class ObjectStore {
     this.pending = [];
     for (const event of batch) {
       for (const subscription of [...this.subscriptions]) {
-        if (this.subscriptions.has(subscription) && matches(subscription, event)) deliver(subscription, event);
+        if (this.subscriptions.has(subscription) && matches(subscription, event))
+          deliver(subscription, event);
       }
     }
   }

@@ -90,7 +90,8 @@ export function labelSelectorMatcher(selector: LabelSelector | undefined): Label
     if (expr.operator === 'In') requirements.push({ op: 'in', key: expr.key, values });
     else if (expr.operator === 'NotIn') requirements.push({ op: 'notin', key: expr.key, values });
     else if (expr.operator === 'Exists') requirements.push({ op: 'exists', key: expr.key });
-    else if (expr.operator === 'DoesNotExist') requirements.push({ op: 'notexists', key: expr.key });
+    else if (expr.operator === 'DoesNotExist')
+      requirements.push({ op: 'notexists', key: expr.key });
   }
   return (labels) => requirements.every((r) => matchRequirement(r, labels ?? {}));
 }
@@ -105,7 +106,10 @@ export interface FieldRequirement {
  * Parses a `fieldSelector` query value. `supported` lists the field labels the resource allows;
  * any other field is rejected the way kube-apiserver rejects it.
  */
-export function parseFieldSelector(text: string | undefined, supported: readonly string[]): FieldRequirement[] {
+export function parseFieldSelector(
+  text: string | undefined,
+  supported: readonly string[],
+): FieldRequirement[] {
   const terms = (text ?? '')
     .split(',')
     .map((t) => t.trim())
@@ -119,6 +123,9 @@ export function parseFieldSelector(text: string | undefined, supported: readonly
   });
 }
 
-export function matchFields(requirements: FieldRequirement[], fields: Record<string, string>): boolean {
+export function matchFields(
+  requirements: FieldRequirement[],
+  fields: Record<string, string>,
+): boolean {
   return requirements.every((r) => ((fields[r.field] ?? '') === r.value) !== r.negate);
 }

@@ -27,3 +27,31 @@ export function computeMaxScore(file: Pick<AssessmentFile, 'checks' | 'quiz'>): 
 export function roundToHundredths(value: number): number {
   return Math.round(value * 100) / 100;
 }
+
+/**
+ * An upper bound, in cluster seconds, on how long grading may wait on the learner's cluster
+ * (every check's timeouts and windows added up; the real wait is usually far shorter). A
+ * worker's job time limit should exceed it, divided by the grading time scale.
+ */
+export function longestClusterWaitSeconds(assessment: Pick<AssessmentFile, 'checks'>): number {
+  return assessment.checks.reduce((total, check) => {
+    switch (check.kind) {
+      case 'pod-phase':
+      case 'eventually':
+      case 'logs-contain':
+        return total + check.timeoutSeconds;
+      case 'stable':
+        return total + check.durationSeconds;
+      case 'timeline':
+        return (
+          total +
+          check.timeoutSeconds +
+          (check.deleted === undefined
+            ? 0
+            : check.deleted.waitForDeletionSeconds + check.deleted.notRecreatedWithinSeconds)
+        );
+      default:
+        return total;
+    }
+  }, 0);
+}

@@ -247,6 +247,35 @@ export class AttemptRepository {
     return updated.count === 1;
   }
 
+  /**
+   * Erases the cluster credentials of every unfinished attempt received before `receivedBefore`
+   * and finishes it as not gradable, in one statement, so that an attempt whose job was lost or
+   * keeps failing does not keep a learner's credentials forever. A worker still grading one of
+   * them loses the race on purpose: saveGrade only finishes a running attempt.
+   * Returns the ids of the attempts it finished.
+   */
+  async abandonAttemptsWithExpiredSecrets(options: {
+    receivedBefore: Date;
+    reason: string;
+    finishedAt: Date;
+  }): Promise<string[]> {
+    const rows = await this.prisma.attempt.updateManyAndReturn({
+      where: {
+        status: { in: ['queued', 'running'] },
+        receivedAt: { lt: options.receivedBefore },
+        clusterSecret: { not: null },
+      },
+      data: {
+        status: 'not_gradable',
+        notGradableReason: options.reason,
+        finishedAt: options.finishedAt,
+        clusterSecret: null,
+      },
+      select: { id: true },
+    });
+    return rows.map((row) => row.id);
+  }
+
   /** Attempts still queued: the worker re-enqueues them at start in case a POST crashed mid-way. */
   async listQueuedIds(limit: number): Promise<string[]> {
     const rows = await this.prisma.attempt.findMany({

@@ -1,6 +1,7 @@
 import type { AssessmentCatalog } from '../assessments/assessment-catalog.js';
 import { gradeAttempt } from '../grading/grade-attempt.js';
-import type { ClusterReader } from '../grading/cluster-reader.js';
+import type { GradingClock } from '../grading/grading-clock.js';
+import type { LearnerClusterConnection } from '../cluster/connect-learner-cluster.js';
 import type { Logger } from '../logging/logger.js';
 import type { AttemptRepository } from './attempt-repository.js';
 import type { ClusterAccessRequest } from './attempt-request.js';
@@ -9,8 +10,12 @@ export interface GradeStoredAttemptDependencies {
   attempts: AttemptRepository;
   catalog: AssessmentCatalog;
   openClusterAccess: (sealed: Uint8Array) => ClusterAccessRequest;
-  /** Builds a client for this attempt's cluster only; absent until cluster checks are wired. */
-  connectCluster?: (access: ClusterAccessRequest, signal: AbortSignal) => ClusterReader;
+  /** Builds a client for this attempt's cluster only (vetted kubeconfig, guarded address). */
+  connectCluster?: (
+    access: ClusterAccessRequest,
+    options: { allowInsecureTls: boolean; signal: AbortSignal },
+  ) => Promise<LearnerClusterConnection>;
+  clock?: GradingClock;
   logger: Logger;
   now?: () => Date;
 }
@@ -62,15 +67,23 @@ export async function gradeStoredAttempt(
   const sealed = await deps.attempts.readClusterSecret(attemptId);
   const cluster =
     sealed && deps.connectCluster
-      ? deps.connectCluster(deps.openClusterAccess(sealed), signal)
+      ? await deps.connectCluster(deps.openClusterAccess(sealed), {
+          allowInsecureTls: assessment.inputs.allowInsecureTls,
+          signal,
+        })
       : undefined;
-  const grade = await gradeAttempt({
-    assessment,
-    submission: { manifest: attempt.manifest, answers: attempt.answers },
-    cluster,
-    signal,
-  });
-
+  let grade;
+  try {
+    grade = await gradeAttempt({
+      assessment,
+      submission: { manifest: attempt.manifest, answers: attempt.answers },
+      ...(cluster ? { cluster: cluster.reader, namespace: cluster.namespace } : {}),
+      ...(deps.clock ? { clock: deps.clock } : {}),
+      signal,
+    });
+  } finally {
+    cluster?.close();
+  }
   // A run that outlived its time limit has been given up on: its result must not be stored.
   signal.throwIfAborted();
   const unlooked = grade.checks.filter((check) => check.outcome === 'error');

@@ -12,6 +12,14 @@ export interface SubmitAttemptDependencies {
   attempts: AttemptRepository;
   enqueue: (attemptId: string) => Promise<void>;
   sealClusterAccess: (access: NonNullable<AttemptRequest['cluster']>) => Uint8Array;
+  /**
+   * Refuses cluster access that can never be used (a hostile kubeconfig, an address outside the
+   * allow-list) before anything is stored, so the learner hears it at once with a stable code.
+   */
+  vetClusterAccess: (
+    access: NonNullable<AttemptRequest['cluster']>,
+    options: { allowInsecureTls: boolean },
+  ) => Promise<void>;
   logger: Logger;
 }
 
@@ -50,6 +58,11 @@ export async function submitAttempt(
   }
   parseManifest(request.manifest);
   validateAnswers(assessment, request.answers);
+  if (request.cluster) {
+    await deps.vetClusterAccess(request.cluster, {
+      allowInsecureTls: assessment.inputs.allowInsecureTls,
+    });
+  }
 
   const id = randomUUID();
   try {

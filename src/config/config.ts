@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { parseOutboundPolicy } from '../cluster/outbound/outbound-policy.js';
 import { parseSecretKeys, type SecretKey } from '../cluster/secret-box.js';
+import { parseCorsOrigins } from '../http/cors.js';
 
 /**
  * The one configuration object of every kubegrade process, read from the environment once at
@@ -27,9 +29,10 @@ const environmentSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
     .default('grading'),
-  WORKER_CONCURRENCY: positiveInt.max(256).default(4),
+  // Grading waits on learners' clusters (watches, stability windows): IO-bound, so many per process.
+  WORKER_CONCURRENCY: positiveInt.max(256).default(16),
   /** The longest one grading job may run before it is abandoned and retried. */
-  JOB_TIMEOUT_MS: positiveInt.default(120_000),
+  JOB_TIMEOUT_MS: positiveInt.default(15 * 60_000),
   JOB_ATTEMPTS: positiveInt.max(20).default(3),
   JOB_BACKOFF_MS: positiveInt.default(2_000),
   /** How long the worker waits for in-flight jobs on SIGTERM before giving up. */
@@ -37,15 +40,36 @@ const environmentSchema = z.object({
   BODY_LIMIT_BYTES: positiveInt.default(256 * 1024),
   ASSESSMENTS_DIR: z.string().min(1).optional(),
   TRUST_PROXY: booleanFlag.default(false),
+  /** Comma-separated browser origins (`https://lms.example.org`) allowed to call the API. */
+  CORS_ORIGINS: z.string().default(''),
+  /** Per-request time limit for calls to a learner's cluster. */
+  CLUSTER_REQUEST_TIMEOUT_MS: positiveInt.default(10_000),
+  /** Comma-separated CIDRs that learners' clusters may be in despite being private/loopback. */
+  OUTBOUND_ALLOW_CIDRS: z.string().default(''),
+  /** Comma-separated host names that may be reached despite the outbound guard. */
+  OUTBOUND_ALLOW_HOSTS: z.string().default(''),
+  /** Makes the grader's waits N times shorter; only for demos against a sped-up simulated cluster. */
+  GRADING_TIME_SCALE: z.coerce.number().positive().max(1000).default(1),
   /** `id:base64key,...`: 32-byte AES keys for credentials at rest; the first one seals. */
   CLUSTER_SECRET_KEYS: z.string().optional(),
+  /** How long after submission cluster credentials are kept before the attempt is abandoned. */
+  CLUSTER_SECRET_TTL_MS: positiveInt.default(60 * 60_000),
+  /** How often a worker looks for attempts whose credentials outlived CLUSTER_SECRET_TTL_MS. */
+  CLUSTER_SECRET_SWEEP_INTERVAL_MS: positiveInt.default(60_000),
 });
 
 export type Config = {
   nodeEnv: 'development' | 'test' | 'production';
   databaseUrl: string;
   redisUrl: string;
-  http: { host: string; port: number; bodyLimitBytes: number; trustProxy: boolean };
+  http: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    trustProxy: boolean;
+    /** Exact origins that get CORS headers; empty means none do. */
+    corsOrigins: string[];
+  };
   logLevel: string;
   queue: { name: string };
   worker: {
@@ -58,6 +82,15 @@ export type Config = {
   assessmentsDir: string | undefined;
   /** Keys that seal cluster credentials at rest; see src/cluster/secret-box.ts. */
   clusterSecretKeys: SecretKey[];
+  cluster: {
+    requestTimeoutMs: number;
+    allowCidrs: string;
+    allowHosts: string;
+    gradingTimeScale: number;
+    /** Credentials of an attempt still unfinished this long after it was received are erased. */
+    secretTtlMs: number;
+    secretSweepIntervalMs: number;
+  };
 };
 
 export class ConfigError extends Error {
@@ -79,6 +112,20 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   }
   const env = parsed.data;
   const clusterSecretKeys = readSecretKeys(env.CLUSTER_SECRET_KEYS, env.NODE_ENV);
+  try {
+    parseOutboundPolicy({ cidrs: env.OUTBOUND_ALLOW_CIDRS, hosts: env.OUTBOUND_ALLOW_HOSTS });
+  } catch (error) {
+    throw new ConfigError([
+      `OUTBOUND_ALLOW_CIDRS/OUTBOUND_ALLOW_HOSTS: ${(error as Error).message}`,
+    ]);
+  }
+  const corsOrigins = readCorsOrigins(env.CORS_ORIGINS);
+  // Erasing credentials while a legitimate job may still be retrying would fail good attempts.
+  if (env.CLUSTER_SECRET_TTL_MS <= env.JOB_TIMEOUT_MS * env.JOB_ATTEMPTS) {
+    throw new ConfigError([
+      `CLUSTER_SECRET_TTL_MS: must be longer than JOB_TIMEOUT_MS x JOB_ATTEMPTS (${env.JOB_TIMEOUT_MS * env.JOB_ATTEMPTS} ms)`,
+    ]);
+  }
   return {
     nodeEnv: env.NODE_ENV,
     databaseUrl: env.DATABASE_URL,
@@ -88,6 +135,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       port: env.PORT,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       trustProxy: env.TRUST_PROXY,
+      corsOrigins,
     },
     logLevel: env.LOG_LEVEL,
     queue: { name: env.QUEUE_NAME },
@@ -100,7 +148,23 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     },
     assessmentsDir: env.ASSESSMENTS_DIR,
     clusterSecretKeys,
+    cluster: {
+      requestTimeoutMs: env.CLUSTER_REQUEST_TIMEOUT_MS,
+      allowCidrs: env.OUTBOUND_ALLOW_CIDRS,
+      allowHosts: env.OUTBOUND_ALLOW_HOSTS,
+      gradingTimeScale: env.GRADING_TIME_SCALE,
+      secretTtlMs: env.CLUSTER_SECRET_TTL_MS,
+      secretSweepIntervalMs: env.CLUSTER_SECRET_SWEEP_INTERVAL_MS,
+    },
   };
+}
+
+function readCorsOrigins(value: string): string[] {
+  try {
+    return parseCorsOrigins(value);
+  } catch (error) {
+    throw new ConfigError([`CORS_ORIGINS: ${(error as Error).message}`]);
+  }
 }
 
 /**

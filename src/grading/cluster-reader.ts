@@ -41,6 +41,16 @@ export interface ClusterReader {
     },
     onEvent: (event: PodWatchEvent) => void,
   ): Promise<void>;
+  /**
+   * The requests made so far (method, path, status; never headers), when the reader keeps
+   * them: the grader records the count and the list as the attempt's evidence.
+   */
+  readonly requests?: { summary(): ClusterRequestSummary };
+}
+
+export interface ClusterRequestSummary {
+  count: number;
+  requests: readonly { method: string; path: string; status: number | 'error'; ms: number }[];
 }
 
 /** A Kubernetes object as JSON. Check runners parse the fields they need; nothing is trusted. */

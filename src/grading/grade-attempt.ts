@@ -4,6 +4,7 @@ import type { CheckContext } from './checks/check-context.js';
 import type { ClusterReader } from './cluster-reader.js';
 import { systemClock, type GradingClock } from './grading-clock.js';
 import { readSubmittedManifest, type SubmittedManifest } from './manifest/submitted-manifest.js';
+import { ClusterObservations } from './observation/cluster-observations.js';
 import { gradeQuiz } from './quiz/grade-quiz.js';
 import { runCheck } from './run-check.js';
 
@@ -12,39 +13,69 @@ export interface GradeAttemptOptions {
   submission: AttemptSubmission;
   /** The learner's cluster; without it cluster checks end as `error` (CLUSTER_NOT_PROVIDED). */
   cluster?: ClusterReader;
+  /** The learner's namespace (from their cluster access); the rubric's `inputs.namespace` if absent. */
+  namespace?: string;
+  /** Every wait (watches, stability windows) runs on this clock; tests and demos scale it. */
   clock?: GradingClock;
   /** Aborting stops grading between checks (and inside waits) with the signal's reason. */
   signal?: AbortSignal;
+  /** Called as each check is graded, in order (progress for a command line, logs). */
+  onCheckGraded?: (check: CheckGrade) => void;
 }
 
 /**
  * Grades one attempt against its rubric: every check in order, then the quiz. A check the grader
  * could not run scores 0 with outcome `error`; the caller decides whether to retry or to report
  * the attempt as not gradable. `passed` compares the score with passingScore × maxScore.
+ *
+ * Cluster checks share one ClusterObservations for the run: the Pod is read once and watched
+ * once for the whole attempt (running moment, then deleted moment), so the attempt costs the
+ * learner's API server a handful of requests, recorded as `cluster-requests` evidence.
  */
 export async function gradeAttempt({
   assessment,
   submission,
   cluster,
+  namespace,
   clock = systemClock,
   signal,
+  onCheckGraded,
 }: GradeAttemptOptions): Promise<AttemptGrade> {
   const manifest = readSubmittedManifest(submission.manifest);
   const evidence: EvidenceItem[] = [manifestEvidence(manifest)];
+  const observations =
+    cluster === undefined
+      ? undefined
+      : new ClusterObservations({
+          reader: cluster,
+          clock,
+          ...(signal === undefined ? {} : { signal }),
+        });
   const context: CheckContext = {
     assessment,
     manifest,
     clock,
+    namespace: namespace ?? assessment.inputs.namespace,
     recordEvidence: (item) => evidence.push(item),
     ...(cluster === undefined ? {} : { cluster }),
+    ...(observations === undefined ? {} : { observations }),
     ...(signal === undefined ? {} : { signal }),
   };
 
   const checks: CheckGrade[] = [];
-  for (const check of assessment.checks) {
-    signal?.throwIfAborted();
-    checks.push(await runCheck(check, context));
+  try {
+    for (const check of assessment.checks) {
+      signal?.throwIfAborted();
+      const grade = await runCheck(check, context);
+      checks.push(grade);
+      onCheckGraded?.(grade);
+    }
+  } finally {
+    await observations?.close();
   }
+  if (observations !== undefined) evidence.push(...(await observations.evidence()));
+  const requests = cluster?.requests?.summary();
+  if (requests !== undefined) evidence.push({ kind: 'cluster-requests', data: requests });
   const quiz = gradeQuiz({ questions: assessment.quiz, answers: submission.answers });
 
   const score = roundToHundredths([...checks, ...quiz].reduce((sum, item) => sum + item.points, 0));

@@ -27,3 +27,21 @@ export const systemClock: GradingClock = {
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };
+
+/**
+ * A clock that runs `factor` times faster than real time: `sleep(30_000)` takes 30 s / factor and
+ * `now()` advances `factor` ms per real ms. Rubric timeouts stay in (simulated) seconds while a
+ * sped-up simulated cluster plays the lesson's minutes in moments (tests, demos with
+ * GRADING_TIME_SCALE). With factor 1 it behaves like the system clock.
+ */
+export function createScaledClock(factor: number): GradingClock {
+  if (!Number.isFinite(factor) || factor <= 0) {
+    throw new RangeError(`A clock scale must be a positive number, got ${factor}`);
+  }
+  if (factor === 1) return systemClock;
+  const realStart = Date.now();
+  return {
+    now: () => new Date(realStart + (Date.now() - realStart) * factor),
+    sleep: (milliseconds, signal) => systemClock.sleep(milliseconds / factor, signal),
+  };
+}

@@ -6,6 +6,7 @@ import type { AttemptRepository } from '../attempts/attempt-repository.js';
 import { createAttemptsRouter } from '../attempts/attempts-router.js';
 import type { SubmitAttemptDependencies } from '../attempts/submit-attempt.js';
 import type { Logger } from '../logging/logger.js';
+import { createCorsMiddleware } from './cors.js';
 import { createErrorHandler, requireJsonBody, routeNotFound } from './error-handler.js';
 import { createHealthRouter, type ReadinessProbe } from './health-router.js';
 
@@ -14,10 +15,13 @@ export interface AppDependencies {
   attempts: AttemptRepository;
   enqueue: (attemptId: string) => Promise<void>;
   sealClusterAccess: SubmitAttemptDependencies['sealClusterAccess'];
+  vetClusterAccess: SubmitAttemptDependencies['vetClusterAccess'];
   readiness: ReadinessProbe[];
   logger: Logger;
   bodyLimitBytes: number;
   trustProxy?: boolean;
+  /** Browser origins allowed to call the API cross-origin; none (no CORS headers) by default. */
+  corsOrigins?: string[];
 }
 
 /** Builds the Express app from its dependencies; the server entry point owns their lifecycle. */
@@ -26,6 +30,9 @@ export function createApp(deps: AppDependencies): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy ?? false);
   app.use(helmet());
+  if (deps.corsOrigins !== undefined && deps.corsOrigins.length > 0) {
+    app.use(createCorsMiddleware(deps.corsOrigins));
+  }
   app.use(createHealthRouter(deps.readiness));
 
   const api = express.Router();

@@ -21,9 +21,22 @@ function fromBodyParserError(error: unknown): AppError | undefined {
   }
 }
 
+/**
+ * A body that could not be decoded at all (a corrupt gzip or brotli stream) comes from the body
+ * parser as a bare 400 without a `type`: the client's fault, not a 500.
+ */
+function fromUndecodableBody(error: unknown): AppError | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { status, expose } = error as { status?: unknown; expose?: unknown };
+  if (status !== 400 || expose !== true) return undefined;
+  return new AppError('BODY_NOT_JSON', 'The request body could not be decoded as JSON.');
+}
+
 export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    const known = isAppError(error) ? error : fromBodyParserError(error);
+    const known = isAppError(error)
+      ? error
+      : (fromBodyParserError(error) ?? fromUndecodableBody(error));
     if (known) {
       const status = httpStatusByCode[known.code];
       if (status >= 500) logger.error({ err: known, path: req.path }, known.message);

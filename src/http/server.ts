@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { enqueueGrading } from '../queue/grading-queue.js';
+import { vetLearnerClusterAccess } from '../cluster/connect-learner-cluster.js';
 import { sealClusterAccess } from '../cluster/sealed-cluster-access.js';
 import type { Services } from '../runtime/services.js';
 import { createApp } from './create-app.js';
@@ -14,6 +15,8 @@ export async function startApiServer(
     attempts: services.attempts,
     enqueue: (attemptId) => enqueueGrading(services.queue, attemptId),
     sealClusterAccess: (access) => sealClusterAccess(services.secrets, access),
+    vetClusterAccess: (access, { allowInsecureTls }) =>
+      vetLearnerClusterAccess({ access, allowInsecureTls, outbound: services.outboundPolicy }),
     readiness: [
       { name: 'postgres', check: async () => void (await services.prisma.$queryRaw`SELECT 1`) },
       { name: 'redis', check: async () => void (await services.redis.ping()) },
@@ -21,6 +24,7 @@ export async function startApiServer(
     logger,
     bodyLimitBytes: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
+    corsOrigins: config.http.corsOrigins,
   });
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(config.http.port, config.http.host, () => resolve(listening));

@@ -5,6 +5,7 @@ import {
 } from '../assessments/assessment-catalog.js';
 import { AttemptRepository } from '../attempts/attempt-repository.js';
 import { SecretBox } from '../cluster/secret-box.js';
+import { parseOutboundPolicy, type OutboundPolicy } from '../cluster/outbound/outbound-policy.js';
 import type { Config } from '../config/config.js';
 import { createPrismaClient } from '../db/prisma-client.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
@@ -22,6 +23,8 @@ export interface Services {
   catalog: AssessmentCatalog;
   attempts: AttemptRepository;
   secrets: SecretBox;
+  /** Which learner-cluster addresses may be reached (private ranges are refused by default). */
+  outboundPolicy: OutboundPolicy;
   close: () => Promise<void>;
 }
 
@@ -53,6 +56,10 @@ export async function openServices(
     catalog,
     attempts: new AttemptRepository(prisma),
     secrets: new SecretBox(config.clusterSecretKeys),
+    outboundPolicy: parseOutboundPolicy({
+      cidrs: config.cluster.allowCidrs,
+      hosts: config.cluster.allowHosts,
+    }),
     close: async () => {
       await queue.close();
       redis.disconnect();

@@ -7,6 +7,8 @@ import {
 import {
   attemptBody,
   bothConceptsAnswer,
+  fixtureAssessmentsDirectory,
+  manifestOnlyAssessmentId,
   noConceptAnswer,
   referenceManifest,
   schedulingOnlyAnswer,
@@ -16,9 +18,12 @@ let services: TestServices;
 let quizQuestionId: string;
 
 beforeAll(async () => {
-  services = await openTestServices();
+  // The first-pod manifest checks and quiz without its cluster checks: no cluster here.
+  services = await openTestServices({ assessmentsDirectory: fixtureAssessmentsDirectory });
   services.startWorker();
-  const definition = await request(services.app).get('/v1/assessments/first-pod').expect(200);
+  const definition = await request(services.app)
+    .get(`/v1/assessments/${manifestOnlyAssessmentId}`)
+    .expect(200);
   quizQuestionId = definition.body.quiz[0].id;
 });
 
@@ -177,7 +182,7 @@ describe('bad input', () => {
     const response = await request(services.app)
       .post('/v1/attempts')
       .set('Content-Type', 'text/plain')
-      .send('assessmentId=first-pod')
+      .send(`assessmentId=${manifestOnlyAssessmentId}`)
       .expect(415);
     expect(response.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
@@ -191,7 +196,7 @@ describe('bad input', () => {
     expect(malformed.body.error.code).toBe('BODY_NOT_JSON');
     const missing = await request(services.app)
       .post('/v1/attempts')
-      .send({ assessmentId: 'first-pod' })
+      .send({ assessmentId: manifestOnlyAssessmentId })
       .expect(400);
     expect(missing.body.error.code).toBe('VALIDATION_FAILED');
     const paths = missing.body.error.details.issues.map((issue: { path: string }) => issue.path);

@@ -15,6 +15,7 @@ describe('GET /readyz when Redis cannot be reached', () => {
       attempts: {} as AttemptRepository,
       enqueue: async () => undefined,
       sealClusterAccess: () => new Uint8Array(),
+      vetClusterAccess: async () => undefined,
       readiness: [{ name: 'redis', check: async () => void (await redis.ping()) }],
       logger: pino({ level: 'silent' }),
       bodyLimitBytes: 1024,

@@ -63,16 +63,17 @@ describe('toPublicAssessment', () => {
     const shown = toPublicAssessment(assessments[0] as Assessment);
     expect(shown).toEqual({
       id: 'first-pod',
-      version: '1.0.0',
+      version: '2.0.0',
       title: expect.any(String),
       summary: expect.any(String),
       passingScore: 0.7,
-      maxScore: 15,
+      maxScore: 27,
       timeLimitMinutes: 45,
       inputs: { manifest: 'my-pod.yaml', namespace: 'default', allowInsecureTls: false },
-      requiresCluster: false,
+      requiresCluster: true,
       checks: expect.arrayContaining([
         { id: 'container-port-80', title: expect.any(String), points: 2, kind: 'manifest' },
+        { id: 'pod-deleted-not-recreated', title: expect.any(String), points: 3, kind: 'timeline' },
       ]),
       quiz: [
         {
@@ -83,7 +84,7 @@ describe('toPublicAssessment', () => {
         },
       ],
     });
-    expect(shown.checks).toHaveLength(7);
+    expect(shown.checks).toHaveLength(15);
   });
 
   it('shows the choices of choice questions, but not which are correct', () => {

@@ -1,16 +1,19 @@
 import { clusterCheckKinds } from '../../src/assessments/format/cluster-checks.js';
-import { requiresCluster } from '../../src/assessments/assessment.js';
+import { longestClusterWaitSeconds, requiresCluster } from '../../src/assessments/assessment.js';
+import { ClusterReadError } from '../../src/grading/cluster-read-error.js';
 import type { ClusterReader } from '../../src/grading/cluster-reader.js';
 import { gradeAttempt } from '../../src/grading/grade-attempt.js';
 import { loadAssessment, referenceManifest } from './load-fixture-assessment.js';
 
 const assessment = loadAssessment('cluster-kinds');
 
-/** A reader that must not be called: cluster runners are not implemented in this step. */
-const untouchableCluster: ClusterReader = new Proxy({} as ClusterReader, {
-  get: () => () => {
-    throw new Error('the cluster should not be read');
-  },
+/** A cluster that refuses every read, as one whose Role grants the grader nothing would. */
+const refusingCluster: ClusterReader = new Proxy({} as ClusterReader, {
+  get: (_target, property) =>
+    property === 'requests'
+      ? undefined
+      : () =>
+          Promise.reject(new ClusterReadError('FORBIDDEN', 'refused (403)', { httpStatus: 403 })),
 });
 
 describe('cluster checks', () => {
@@ -19,7 +22,8 @@ describe('cluster checks', () => {
       new Set(['manifest', ...clusterCheckKinds]),
     );
     expect(requiresCluster(assessment)).toBe(true);
-    expect(requiresCluster(loadAssessment('first-pod'))).toBe(false);
+    expect(requiresCluster(loadAssessment('first-pod'))).toBe(true);
+    expect(requiresCluster(loadAssessment('manifest-only-pod'))).toBe(false);
   });
 
   it('end as error, never failed, with 0 points and CLUSTER_NOT_PROVIDED when there is no cluster', async () => {
@@ -42,17 +46,19 @@ describe('cluster checks', () => {
     expect(result.maxScore).toBe(9);
   });
 
-  it('end as error CHECK_KIND_NOT_IMPLEMENTED when a cluster is given, without reading it', async () => {
+  it('end as error with the reason, never failed, when the cluster refuses every read', async () => {
     const result = await gradeAttempt({
       assessment,
       submission: { manifest: referenceManifest, answers: {} },
-      cluster: untouchableCluster,
+      cluster: refusingCluster,
     });
     for (const check of result.checks.filter((item) => item.id !== 'kind-pod')) {
       expect(check.outcome).toBe('error');
+      expect(check.points).toBe(0);
       expect(check.details).toEqual(
-        expect.objectContaining({ reason: 'CHECK_KIND_NOT_IMPLEMENTED' }),
+        expect.objectContaining({ reason: 'FORBIDDEN', httpStatus: 403 }),
       );
+      expect(check.message).toContain('does not count against you');
     }
   });
 
@@ -66,5 +72,12 @@ describe('cluster checks', () => {
         signal: controller.signal,
       }),
     ).rejects.toThrow('job timed out');
+  });
+});
+
+describe('longestClusterWaitSeconds', () => {
+  it('adds up the waits of first-pod: running, logs, then deletion and its window', () => {
+    expect(longestClusterWaitSeconds(loadAssessment('first-pod'))).toBe(90 + 30 + 90 + 300 + 30);
+    expect(longestClusterWaitSeconds(loadAssessment('manifest-only-pod'))).toBe(0);
   });
 });

@@ -2,7 +2,8 @@ import { gradeAttempt } from '../../src/grading/grade-attempt.js';
 import type { AttemptGrade, CheckGrade } from '../../src/grading/attempt-grade.js';
 import { loadAssessment, referenceManifest } from './load-fixture-assessment.js';
 
-const firstPod = loadAssessment('first-pod');
+// The first-pod manifest checks, without its cluster checks (graded here without a cluster).
+const firstPod = loadAssessment('manifest-only-pod');
 const fullQuizAnswer = {
   'pending-causes':
     'Insufficient cpu on every node (FailedScheduling), or ErrImagePull / ImagePullBackOff.',
@@ -26,6 +27,12 @@ function onlyLostCheck(result: AttemptGrade): CheckGrade {
 }
 
 describe('grading the first-pod manifest', () => {
+  it('uses exactly the manifest checks and quiz of the real first-pod rubric', () => {
+    const real = loadAssessment('first-pod');
+    expect(firstPod.checks).toEqual(real.checks.filter((check) => check.kind === 'manifest'));
+    expect(firstPod.quiz).toEqual(real.quiz);
+  });
+
   it('gives the reference manifest full marks, every check passed', async () => {
     const result = await grade(referenceManifest);
     expect(result.checks.length).toBeGreaterThanOrEqual(7);

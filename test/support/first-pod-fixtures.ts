@@ -13,9 +13,19 @@ export const bothConceptsAnswer =
 export const schedulingOnlyAnswer = 'No node has enough memory, so it cannot be scheduled.';
 export const noConceptAnswer = 'The container is probably still starting, just wait a bit longer.';
 
+/**
+ * The first-pod manifest checks and quiz without its cluster checks: what the API and worker
+ * tests grade, since they give the grader no cluster. Open the services with
+ * `assessmentsDirectory: fixtureAssessmentsDirectory` to have it in the catalog.
+ */
+export const manifestOnlyAssessmentId = 'manifest-only-pod';
+export const fixtureAssessmentsDirectory = fileURLToPath(
+  new URL('../fixtures/assessments', import.meta.url),
+);
+
 export function attemptBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    assessmentId: 'first-pod',
+    assessmentId: manifestOnlyAssessmentId,
     learnerId: 'learner-1',
     courseId: 'k8s-101',
     manifest: referenceManifest,

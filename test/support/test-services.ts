@@ -1,17 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import type { Worker } from 'bullmq';
-import { pino } from 'pino';
 import {
   loadAssessmentCatalog,
   type AssessmentCatalog,
 } from '../../src/assessments/assessment-catalog.js';
 import { AttemptRepository } from '../../src/attempts/attempt-repository.js';
+import {
+  connectLearnerCluster,
+  vetLearnerClusterAccess,
+} from '../../src/cluster/connect-learner-cluster.js';
+import { parseOutboundPolicy } from '../../src/cluster/outbound/outbound-policy.js';
 import { openClusterAccess, sealClusterAccess } from '../../src/cluster/sealed-cluster-access.js';
+import { createScaledClock } from '../../src/grading/grading-clock.js';
 import { SecretBox } from '../../src/cluster/secret-box.js';
 import type { PrismaClient } from '../../src/generated/prisma/client.js';
 import { createApp } from '../../src/http/create-app.js';
-import type { Logger } from '../../src/logging/logger.js';
+import { createLogger, type Logger } from '../../src/logging/logger.js';
 import {
   createGradingQueue,
   enqueueGrading,
@@ -26,10 +31,12 @@ export const testRedisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** A log sink that keeps every line, so tests can assert what was (and was not) logged. */
 export function createCapturingLogger(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
-  const logger = pino(
-    { level: 'debug', redact: { paths: [], censor: '[redacted]' } },
-    { write: (line: string) => void lines.push(line) },
-  );
+  // The production logger, redaction included, so tests see what an operator's logs would hold.
+  const logger = createLogger({
+    level: 'debug',
+    name: 'kubegrade-test',
+    destination: { write: (line: string) => void lines.push(line) },
+  });
   return { logger, lines };
 }
 
@@ -43,7 +50,13 @@ export interface TestServices {
   secrets: SecretBox;
   logLines: string[];
   logger: Logger;
-  startWorker: (options?: { concurrency?: number; jobTimeoutMs?: number }) => Worker;
+  startWorker: (options?: {
+    concurrency?: number;
+    jobTimeoutMs?: number;
+    /** Makes the grader's waits this many times shorter (match the simulated cluster's speed). */
+    timeScale?: number;
+    clusterRequestTimeoutMs?: number;
+  }) => Worker;
   close: () => Promise<void>;
 }
 
@@ -52,7 +65,17 @@ export interface TestServices {
  * and workers that it must stop (close() stops them all).
  */
 export async function openTestServices(
-  options: { bodyLimitBytes?: number; jobAttempts?: number; backoffMs?: number } = {},
+  options: {
+    bodyLimitBytes?: number;
+    jobAttempts?: number;
+    backoffMs?: number;
+    /** CIDRs a learner's cluster may be in; the simulated cluster runs on 127.0.0.1. */
+    allowCidrs?: string;
+    /** Where the rubrics come from; the repository's `assessments/` by default. */
+    assessmentsDirectory?: string;
+    /** Browser origins that get CORS headers (none by default, as in production). */
+    corsOrigins?: string[];
+  } = {},
 ): Promise<TestServices> {
   const database = await createTestDatabase();
   const { logger, lines } = createCapturingLogger();
@@ -64,20 +87,26 @@ export async function openTestServices(
     attempts: options.jobAttempts ?? 3,
     backoffMs: options.backoffMs ?? 50,
   });
-  const catalog = await loadAssessmentCatalog({});
+  const catalog = await loadAssessmentCatalog(
+    options.assessmentsDirectory === undefined ? {} : { directory: options.assessmentsDirectory },
+  );
   const attempts = new AttemptRepository(database.prisma);
   const secrets = new SecretBox([{ id: 'test', key: Buffer.alloc(32, 7) }]);
+  const outbound = parseOutboundPolicy({ cidrs: options.allowCidrs ?? '127.0.0.1/32', hosts: '' });
   const app = createApp({
     catalog,
     attempts,
     enqueue: (attemptId) => enqueueGrading(queue, attemptId),
     sealClusterAccess: (access) => sealClusterAccess(secrets, access),
+    vetClusterAccess: (access, { allowInsecureTls }) =>
+      vetLearnerClusterAccess({ access, allowInsecureTls, outbound }),
     readiness: [
       { name: 'postgres', check: async () => void (await database.prisma.$queryRaw`SELECT 1`) },
       { name: 'redis', check: async () => void (await producer.ping()) },
     ],
     logger,
     bodyLimitBytes: options.bodyLimitBytes ?? 256 * 1024,
+    ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
   });
 
   const workers: Worker[] = [];
@@ -94,6 +123,15 @@ export async function openTestServices(
         attempts,
         catalog,
         openClusterAccess: (sealed) => openClusterAccess(secrets, sealed),
+        connectCluster: (access, { allowInsecureTls, signal }) =>
+          connectLearnerCluster({
+            access,
+            allowInsecureTls,
+            outbound,
+            requestTimeoutMs: workerOptions.clusterRequestTimeoutMs ?? 2_000,
+            signal,
+          }),
+        clock: createScaledClock(workerOptions.timeScale ?? 1),
         logger,
       },
       logger,

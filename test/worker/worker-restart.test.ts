@@ -4,12 +4,12 @@ import {
   waitForFinishedAttempt,
   type TestServices,
 } from '../support/test-services.js';
-import { attemptBody } from '../support/first-pod-fixtures.js';
+import { attemptBody, fixtureAssessmentsDirectory } from '../support/first-pod-fixtures.js';
 
 let services: TestServices;
 
 beforeEach(async () => {
-  services = await openTestServices();
+  services = await openTestServices({ assessmentsDirectory: fixtureAssessmentsDirectory });
 });
 
 afterEach(async () => {

@@ -4,7 +4,7 @@ import {
   waitForFinishedAttempt,
   type TestServices,
 } from '../support/test-services.js';
-import { attemptBody } from '../support/first-pod-fixtures.js';
+import { attemptBody, fixtureAssessmentsDirectory } from '../support/first-pod-fixtures.js';
 
 let services: TestServices;
 
@@ -24,7 +24,11 @@ async function waitForFailedJob(jobId: string) {
 
 describe('grading retries', () => {
   it('retries a job that runs out of time, then marks the attempt not gradable with the reason', async () => {
-    services = await openTestServices({ jobAttempts: 3, backoffMs: 10 });
+    services = await openTestServices({
+      jobAttempts: 3,
+      backoffMs: 10,
+      assessmentsDirectory: fixtureAssessmentsDirectory,
+    });
     const posted = await request(services.app).post('/v1/attempts').send(attemptBody()).expect(202);
     services.startWorker({ jobTimeoutMs: 1 });
     const attempt = await waitForFinishedAttempt(services.attempts, posted.body.id);
@@ -36,7 +40,11 @@ describe('grading retries', () => {
   });
 
   it('never retries a malformed job', async () => {
-    services = await openTestServices({ jobAttempts: 3, backoffMs: 10 });
+    services = await openTestServices({
+      jobAttempts: 3,
+      backoffMs: 10,
+      assessmentsDirectory: fixtureAssessmentsDirectory,
+    });
     await services.queue.add(
       'grade-attempt',
       { attemptId: 'not-a-uuid', schemaVersion: 1 },

@@ -15,12 +15,27 @@ export const RESOURCES: readonly ResourceDefinition[] = [
   replicaSetsResource,
 ];
 
-export function findResource(group: string, version: string, resource: string): ResourceDefinition | undefined {
-  return RESOURCES.find((r) => r.group === group && r.version === version && r.resource === resource);
+export function findResource(
+  group: string,
+  version: string,
+  resource: string,
+): ResourceDefinition | undefined {
+  return RESOURCES.find(
+    (r) => r.group === group && r.version === version && r.resource === resource,
+  );
 }
 
 export function resourceForKind(apiVersion: string, kind: string): ResourceDefinition | undefined {
-  return RESOURCES.find((r) => (r.group ? `${r.group}/${r.version}` : r.version) === apiVersion && r.kind === kind);
+  return RESOURCES.find(
+    (r) => (r.group ? `${r.group}/${r.version}` : r.version) === apiVersion && r.kind === kind,
+  );
 }
 
-export { podsResource, eventsResource, nodesResource, namespacesResource, deploymentsResource, replicaSetsResource };
+export {
+  podsResource,
+  eventsResource,
+  nodesResource,
+  namespacesResource,
+  deploymentsResource,
+  replicaSetsResource,
+};

@@ -57,7 +57,9 @@ function checkResources(field: string, resources: unknown): StatusCause[] {
   ] as const) {
     for (const [name, value] of Object.entries(values)) {
       if (!isQuantity(value)) {
-        causes.push(invalidValue(`${field}.${kind}[${name}]`, String(value), 'must be a valid quantity'));
+        causes.push(
+          invalidValue(`${field}.${kind}[${name}]`, String(value), 'must be a valid quantity'),
+        );
       }
     }
   }
@@ -65,14 +67,29 @@ function checkResources(field: string, resources: unknown): StatusCause[] {
     const limit = limits[name];
     if (limit === undefined || !isQuantity(request) || !isQuantity(limit)) continue;
     if ((parseQuantity(String(request)) ?? 0) > (parseQuantity(String(limit)) ?? 0)) {
-      causes.push(invalidValue(`${field}.requests`, String(request), `must be less than or equal to ${name} limit of ${String(limit)}`));
+      causes.push(
+        invalidValue(
+          `${field}.requests`,
+          String(request),
+          `must be less than or equal to ${name} limit of ${String(limit)}`,
+        ),
+      );
     }
   }
   return causes;
 }
 
-function checkContainers(field: string, containers: unknown, requireOne: boolean, seen: Set<string>): StatusCause[] {
-  if (containers === undefined || containers === null || (Array.isArray(containers) && containers.length === 0)) {
+function checkContainers(
+  field: string,
+  containers: unknown,
+  requireOne: boolean,
+  seen: Set<string>,
+): StatusCause[] {
+  if (
+    containers === undefined ||
+    containers === null ||
+    (Array.isArray(containers) && containers.length === 0)
+  ) {
     return requireOne ? [required(field)] : [];
   }
   if (!Array.isArray(containers)) return [invalidValue(field, '', 'must be a list')];
@@ -88,19 +105,39 @@ function checkContainers(field: string, containers: unknown, requireOne: boolean
     else if (seen.has(c.name)) causes.push(duplicate(`${at}.name`, c.name));
     else causes.push(...checkLabel(`${at}.name`, c.name));
     if (c.name) seen.add(c.name);
-    if (!c.image || (typeof c.image === 'string' && c.image.trim() === '')) causes.push(required(`${at}.image`));
+    if (!c.image || (typeof c.image === 'string' && c.image.trim() === ''))
+      causes.push(required(`${at}.image`));
     (c.ports ?? []).forEach((port, p) => {
       const portField = `${at}.ports[${p}]`;
       if (port.containerPort === undefined) causes.push(required(`${portField}.containerPort`));
-      else if (!Number.isInteger(port.containerPort) || port.containerPort < 1 || port.containerPort > 65535) {
-        causes.push(invalidValue(`${portField}.containerPort`, port.containerPort, 'must be between 1 and 65535, inclusive'));
+      else if (
+        !Number.isInteger(port.containerPort) ||
+        port.containerPort < 1 ||
+        port.containerPort > 65535
+      ) {
+        causes.push(
+          invalidValue(
+            `${portField}.containerPort`,
+            port.containerPort,
+            'must be between 1 and 65535, inclusive',
+          ),
+        );
       }
       if (port.protocol !== undefined && !['SCTP', 'TCP', 'UDP'].includes(port.protocol)) {
         causes.push(notSupported(`${portField}.protocol`, port.protocol, ['SCTP', 'TCP', 'UDP']));
       }
     });
-    if (c.imagePullPolicy !== undefined && !['Always', 'IfNotPresent', 'Never'].includes(c.imagePullPolicy)) {
-      causes.push(notSupported(`${at}.imagePullPolicy`, c.imagePullPolicy, ['Always', 'IfNotPresent', 'Never']));
+    if (
+      c.imagePullPolicy !== undefined &&
+      !['Always', 'IfNotPresent', 'Never'].includes(c.imagePullPolicy)
+    ) {
+      causes.push(
+        notSupported(`${at}.imagePullPolicy`, c.imagePullPolicy, [
+          'Always',
+          'IfNotPresent',
+          'Never',
+        ]),
+      );
     }
     causes.push(...checkResources(`${at}.resources`, c.resources));
   });

@@ -1,7 +1,14 @@
 /** core/v1 pods: defaults, admission, validation and field labels (pod-create-201.json is the model). */
 import type { StatusCause } from '../../errors.js';
 import { cpuMillis } from '../../quantity.js';
-import { cloneJson, isRecord, type Container, type KubeObject, type Pod } from '../../types.js';
+import {
+  cloneJson,
+  isRecord,
+  sameJson,
+  type Container,
+  type KubeObject,
+  type Pod,
+} from '../../types.js';
 import { defaultPodSpec, validatePodSpec } from './pod-spec.js';
 import { STANDARD_VERBS, type ResourceDefinition } from './resource-definition.js';
 import { checkObjectMeta, forbiddenField } from './validation.js';
@@ -19,7 +26,8 @@ export function qosClassOf(containers: Container[]): string {
     for (const name of ['cpu', 'memory']) {
       const limit = limits[name];
       const request = requests[name] ?? limit;
-      if (limit === undefined || request === undefined || cpuMillis(limit) !== cpuMillis(request)) guaranteed = false;
+      if (limit === undefined || request === undefined || cpuMillis(limit) !== cpuMillis(request))
+        guaranteed = false;
     }
   }
   if (!any) return 'BestEffort';
@@ -44,7 +52,12 @@ function admitPod(object: KubeObject, ctx: { randomSuffix(length: number): strin
             { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
             {
               downwardAPI: {
-                items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }],
+                items: [
+                  {
+                    path: 'namespace',
+                    fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' },
+                  },
+                ],
               },
             },
           ],
@@ -53,7 +66,10 @@ function admitPod(object: KubeObject, ctx: { randomSuffix(length: number): strin
       },
     ];
     for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
-      c.volumeMounts = [...(c.volumeMounts ?? []), { name: volumeName, readOnly: true, mountPath: SERVICE_ACCOUNT_MOUNT }];
+      c.volumeMounts = [
+        ...(c.volumeMounts ?? []),
+        { name: volumeName, readOnly: true, mountPath: SERVICE_ACCOUNT_MOUNT },
+      ];
     }
   }
   const tolerations = spec.tolerations ?? [];
@@ -100,7 +116,7 @@ function validatePodUpdate(next: KubeObject, previous: KubeObject): StatusCause[
     return copy;
   };
   const causes = validatePodSpec('spec', next.spec);
-  if (JSON.stringify(mask(next.spec)) !== JSON.stringify(mask(previous.spec))) {
+  if (!sameJson(mask(next.spec), mask(previous.spec))) {
     causes.push(
       forbiddenField(
         'spec',
@@ -143,7 +159,10 @@ export const podsResource: ResourceDefinition = {
   },
   admit: admitPod,
   validate(object) {
-    return [...checkObjectMeta(object.metadata, 'subdomain'), ...validatePodSpec('spec', object.spec)];
+    return [
+      ...checkObjectMeta(object.metadata, 'subdomain'),
+      ...validatePodSpec('spec', object.spec),
+    ];
   },
   validateUpdate: validatePodUpdate,
 };

@@ -47,4 +47,13 @@ export function apiVersionOf(def: ResourceDefinition): string {
   return def.group ? `${def.group}/${def.version}` : def.version;
 }
 
-export const STANDARD_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+export const STANDARD_VERBS = [
+  'create',
+  'delete',
+  'deletecollection',
+  'get',
+  'list',
+  'patch',
+  'update',
+  'watch',
+];

@@ -10,7 +10,11 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
 export function required(field: string, detail?: string): StatusCause {
-  return { reason: 'FieldValueRequired', message: detail ? `Required value: ${detail}` : 'Required value', field };
+  return {
+    reason: 'FieldValueRequired',
+    message: detail ? `Required value: ${detail}` : 'Required value',
+    field,
+  };
 }
 
 export function invalidValue(field: string, value: unknown, detail: string): StatusCause {
@@ -19,7 +23,11 @@ export function invalidValue(field: string, value: unknown, detail: string): Sta
 }
 
 export function duplicate(field: string, value: unknown): StatusCause {
-  return { reason: 'FieldValueDuplicate', message: `Duplicate value: ${JSON.stringify(value)}`, field };
+  return {
+    reason: 'FieldValueDuplicate',
+    message: `Duplicate value: ${JSON.stringify(value)}`,
+    field,
+  };
 }
 
 export function notSupported(field: string, value: unknown, supported: string[]): StatusCause {
@@ -36,7 +44,8 @@ export function forbiddenField(field: string, detail: string): StatusCause {
 }
 
 export function checkSubdomain(field: string, value: string): StatusCause[] {
-  if (value.length > 253) return [invalidValue(field, value, 'must be no more than 253 characters')];
+  if (value.length > 253)
+    return [invalidValue(field, value, 'must be no more than 253 characters')];
   if (DNS1123_SUBDOMAIN.test(value)) return [];
   return [
     invalidValue(
@@ -72,7 +81,9 @@ export function checkObjectMeta(
   if (!meta.name && !meta.generateName) {
     causes.push(required('metadata.name', 'name or generateName is required'));
   } else if (meta.name) {
-    causes.push(...(nameRule === 'subdomain' ? checkSubdomain : checkLabel)('metadata.name', meta.name));
+    causes.push(
+      ...(nameRule === 'subdomain' ? checkSubdomain : checkLabel)('metadata.name', meta.name),
+    );
   }
   causes.push(...checkLabels('metadata.labels', meta.labels));
   return causes;
@@ -80,7 +91,8 @@ export function checkObjectMeta(
 
 export function checkLabels(field: string, labels: unknown): StatusCause[] {
   if (labels === undefined || labels === null) return [];
-  if (typeof labels !== 'object' || Array.isArray(labels)) return [invalidValue(field, '', 'must be a map')];
+  if (typeof labels !== 'object' || Array.isArray(labels))
+    return [invalidValue(field, '', 'must be a map')];
   const causes: StatusCause[] = [];
   for (const [key, value] of Object.entries(labels as Record<string, unknown>)) {
     const name = key.includes('/') ? key.slice(key.indexOf('/') + 1) : key;

@@ -33,18 +33,28 @@ function validateWorkload(object: KubeObject): StatusCause[] {
   const selector = spec.selector as LabelSelector | undefined;
   const template = isRecord(spec.template) ? spec.template : {};
   const templateMeta = isRecord(template.metadata) ? template.metadata : {};
-  const labels = (isRecord(templateMeta.labels) ? templateMeta.labels : {}) as Record<string, string>;
+  const labels = (isRecord(templateMeta.labels) ? templateMeta.labels : {}) as Record<
+    string,
+    string
+  >;
   const hasSelector =
     selector !== undefined &&
     selector !== null &&
-    (Object.keys(selector.matchLabels ?? {}).length > 0 || (selector.matchExpressions ?? []).length > 0);
+    (Object.keys(selector.matchLabels ?? {}).length > 0 ||
+      (selector.matchExpressions ?? []).length > 0);
   if (!hasSelector) {
     causes.push(required('spec.selector'));
   } else if (!labelSelectorMatcher(selector)(labels)) {
     const shown = `map[string]string{${Object.entries(labels)
       .map(([k, v]) => `"${k}":"${v}"`)
       .join(', ')}}`;
-    causes.push(invalidValue('spec.template.metadata.labels', shown, '`selector` does not match template `labels`'));
+    causes.push(
+      invalidValue(
+        'spec.template.metadata.labels',
+        shown,
+        '`selector` does not match template `labels`',
+      ),
+    );
   }
   causes.push(...checkLabels('spec.template.metadata.labels', templateMeta.labels));
   causes.push(...validatePodSpec('spec.template.spec', template.spec));
@@ -69,7 +79,10 @@ export const deploymentsResource: ResourceDefinition = {
     const spec = specOf(object);
     spec.replicas ??= 1;
     defaultTemplate(spec);
-    spec.strategy ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } };
+    spec.strategy ??= {
+      type: 'RollingUpdate',
+      rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' },
+    };
     spec.revisionHistoryLimit ??= 10;
     spec.progressDeadlineSeconds ??= 600;
   },

@@ -24,6 +24,8 @@ export const failureModes = [
   'recreated',
   'phases-out-of-order',
   'log-missing',
+  /** The grader never saw the object, so it cannot judge what happened to it. */
+  'never-seen',
 ] as const;
 export type FailureMode = (typeof failureModes)[number];
 

@@ -6,24 +6,47 @@ import { documentSelector, listKeyOverrides } from './manifest-check.js';
 import { nonEmptyText } from './identifiers.js';
 
 /**
- * Checks that look at the learner's cluster. The format is complete now; the engine runs them
- * once a ClusterReader is wired in (until then they are reported as `error`, never `failed`).
- * Every object lives in the assessment's `inputs.namespace` unless `namespace` says otherwise.
+ * Checks that look at the learner's cluster. Without cluster access they end as `error` (never
+ * `failed`). Every object lives in the assessment's `inputs.namespace` unless `namespace` says
+ * otherwise. Waits are in seconds of cluster time; the grader's clock may run them faster.
  */
 
-/** Which object to look at: by name, or by label selector (the first match). */
+/** The kinds the grader may read (its Role grants get/list/watch on exactly these). */
+export const observableKinds = ['Pod', 'ReplicaSet', 'Deployment'] as const;
+export type ObservableKind = (typeof observableKinds)[number];
+
+const apiVersionOfKind: Record<ObservableKind, string> = {
+  Pod: 'v1',
+  ReplicaSet: 'apps/v1',
+  Deployment: 'apps/v1',
+};
+
+/** Which object to look at: by name, or by label selector (the first match, by name). */
 export const objectReference = z
   .strictObject({
-    apiVersion: nonEmptyText.default('v1'),
-    kind: nonEmptyText.default('Pod'),
+    /** Optional; when given it must be the kind's own (v1 for Pod, apps/v1 for the others). */
+    apiVersion: nonEmptyText.optional(),
+    kind: z.enum(observableKinds).default('Pod'),
     name: nonEmptyText.optional(),
     labelSelector: nonEmptyText.optional(),
     namespace: nonEmptyText.optional(),
   })
   .refine((ref) => ref.name !== undefined || ref.labelSelector !== undefined, {
     message: 'Give a name or a labelSelector',
+  })
+  .refine((ref) => ref.apiVersion === undefined || ref.apiVersion === apiVersionOfKind[ref.kind], {
+    message:
+      'apiVersion does not belong to this kind (Pod is v1; ReplicaSet and Deployment are apps/v1)',
+    path: ['apiVersion'],
   });
 export type ObjectReference = z.infer<typeof objectReference>;
+
+/** A reference that names one Pod (the checks that follow a Pod over time need its name). */
+export const podReference = z.strictObject({
+  name: nonEmptyText,
+  namespace: nonEmptyText.optional(),
+});
+export type PodReference = z.infer<typeof podReference>;
 
 export const podPhase = z.enum(['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown']);
 export type PodPhase = z.infer<typeof podPhase>;
@@ -76,55 +99,78 @@ export const stableCheck = z.strictObject({
   listKeys: listKeyOverrides.optional(),
 });
 
-/** The Pod reaches `phase` within the timeout, optionally with a Pod IP and a node. */
+/**
+ * The Pod reaches `phase` within the timeout, optionally with a Pod IP and a node. The timeout
+ * counts from when the grader started following the Pod, so checks sharing it do not add up.
+ */
 export const podPhaseCheck = z.strictObject({
   ...checkBaseShape,
   kind: z.literal('pod-phase'),
-  pod: objectReference,
+  pod: podReference,
   phase: podPhase,
   require: z.array(z.enum(['podIP', 'nodeName'])).default([]),
   timeoutSeconds: seconds.default(60),
 });
 
-/** The object has no `ownerReferences` (a bare Pod: nothing will recreate it). */
+/**
+ * A bare Pod: no `ownerReferences`, and no ReplicaSet or Deployment in the namespace whose
+ * selector matches the Pod's labels (which would adopt or shadow it).
+ */
 export const noControllerCheck = z.strictObject({
   ...checkBaseShape,
   kind: z.literal('no-controller'),
-  pod: objectReference,
+  pod: podReference,
 });
 
 /**
- * What happened over time, from the grader's watch and the cluster's events:
- * the Pod went through `phasesInOrder`; then (with `deleted`) the Pod the learner created,
- * known by uid, is gone and no Pod with the same name or matching `replacementSelector`
- * appears within `notRecreatedWithinSeconds`.
+ * What happened over time, from the grader's watch: the Pod went through `phasesInOrder`
+ * (within `timeoutSeconds` of the grader starting to follow it); then (with `deleted`) the Pod
+ * the grader saw, known by uid, is deleted within `waitForDeletionSeconds`, and no Pod with the
+ * same name or matching `replacementSelector` appears within `notRecreatedWithinSeconds` of the
+ * deletion. A Pod the grader never saw can never pass the deletion part.
  */
-export const timelineCheck = z.strictObject({
-  ...checkBaseShape,
-  kind: z.literal('timeline'),
-  pod: objectReference,
-  phasesInOrder: z.array(podPhase).min(1).optional(),
-  deleted: z
-    .strictObject({
-      notRecreatedWithinSeconds: seconds,
-      /** Also count as a replacement any Pod matching this label selector (e.g. "app=web"). */
-      replacementSelector: nonEmptyText.optional(),
-      requireNoOwnerReferences: z.boolean().default(true),
-    })
-    .optional(),
-  timeoutSeconds: seconds.default(120),
-});
+export const timelineCheck = z
+  .strictObject({
+    ...checkBaseShape,
+    kind: z.literal('timeline'),
+    pod: podReference,
+    phasesInOrder: z.array(podPhase).min(1).optional(),
+    deleted: z
+      .strictObject({
+        /** How long the grader waits for the learner's deletion once it has seen the Pod. */
+        waitForDeletionSeconds: seconds.default(300),
+        notRecreatedWithinSeconds: seconds,
+        /** Also count as a replacement any Pod matching this label selector (e.g. "app=web"). */
+        replacementSelector: nonEmptyText.optional(),
+        /** Also fail when the Pod had an owner, or a ReplicaSet/Deployment selects its labels. */
+        requireNoOwnerReferences: z.boolean().default(true),
+      })
+      .optional(),
+    timeoutSeconds: seconds.default(120),
+  })
+  .refine((check) => check.phasesInOrder !== undefined || check.deleted !== undefined, {
+    message: 'A timeline check needs phasesInOrder, deleted, or both',
+  });
 
 /** The container's log contains every pattern (regular expressions), or any with `match: any`. */
 export const logsContainCheck = z.strictObject({
   ...checkBaseShape,
   kind: z.literal('logs-contain'),
-  pod: objectReference,
+  pod: podReference,
   container: nonEmptyText.optional(),
   patterns: z.array(regularExpressionSource).min(1),
   match: z.enum(['all', 'any']).default('all'),
   timeoutSeconds: seconds.default(30),
 });
+
+export type ClusterObjectCheck = z.infer<typeof clusterObjectCheck>;
+export type ClusterAbsentCheck = z.infer<typeof clusterAbsentCheck>;
+export type EventuallyCheck = z.infer<typeof eventuallyCheck>;
+export type StableCheck = z.infer<typeof stableCheck>;
+export type PodPhaseCheck = z.infer<typeof podPhaseCheck>;
+export type NoControllerCheck = z.infer<typeof noControllerCheck>;
+export type TimelineCheck = z.infer<typeof timelineCheck>;
+export type LogsContainCheck = z.infer<typeof logsContainCheck>;
 
 export const clusterChecks = [
   clusterObjectCheck,

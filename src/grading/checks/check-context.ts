@@ -4,6 +4,7 @@ import type { ClusterReader } from '../cluster-reader.js';
 import type { GradingClock } from '../grading-clock.js';
 import type { EvidenceItem } from '../attempt-grade.js';
 import type { SubmittedManifest } from '../manifest/submitted-manifest.js';
+import type { ClusterObservations } from '../observation/cluster-observations.js';
 import type { CheckVerdict } from './check-verdict.js';
 
 /** Everything a check runner may use; runners get nothing else (no logger, no database). */
@@ -12,6 +13,10 @@ export interface CheckContext {
   manifest: SubmittedManifest;
   /** Absent when the attempt gave no cluster access or none is wired in yet. */
   cluster?: ClusterReader;
+  /** What this run has read from the cluster, shared by all checks; present with `cluster`. */
+  observations?: ClusterObservations;
+  /** The learner's namespace: the attempt's, else the rubric's `inputs.namespace`. */
+  namespace: string;
   clock: GradingClock;
   signal?: AbortSignal;
   /** Keeps what the runner observed (objects, events, a timeline) with the attempt's result. */

@@ -1,24 +1,35 @@
 import type { Check } from '../../assessments/format/assessment-file.js';
-import type { CheckRunner } from './check-context.js';
+import type { ClusterReader } from '../cluster-reader.js';
+import type { ClusterObservations } from '../observation/cluster-observations.js';
+import type { CheckContext, CheckRunner } from './check-context.js';
+import type { CheckVerdict } from './check-verdict.js';
+
+/** The context of a cluster check that has a cluster to look at. */
+export interface ClusterCheckContext extends CheckContext {
+  cluster: ClusterReader;
+  observations: ClusterObservations;
+}
 
 /**
- * Stands in for every cluster check kind until their runners land. Either way the outcome is
- * `error` (the grader could not look), never `failed`: the learner loses nothing for it.
+ * Wraps a cluster check runner: without cluster access the outcome is `error`
+ * (CLUSTER_NOT_PROVIDED), never `failed`, so the learner loses nothing for it.
  */
-export const reportClusterCheckUnavailable: CheckRunner<Check> = async (check, { cluster }) => {
-  if (cluster === undefined) {
-    return {
-      outcome: 'error',
-      reason: 'CLUSTER_NOT_PROVIDED',
-      explanation:
-        'the cluster was not available to the grader, so this check could not be run; it does not count against you',
-      details: { reason: 'CLUSTER_NOT_PROVIDED', kind: check.kind },
-    };
-  }
+export function requiringCluster<TCheck extends Check>(
+  runner: (check: TCheck, context: ClusterCheckContext) => Promise<CheckVerdict>,
+): CheckRunner<TCheck> {
+  return async (check, context) => {
+    const { cluster, observations } = context;
+    if (cluster === undefined || observations === undefined) return clusterNotProvided(check);
+    return runner(check, { ...context, cluster, observations });
+  };
+}
+
+function clusterNotProvided(check: Check): CheckVerdict {
   return {
     outcome: 'error',
-    reason: 'CHECK_KIND_NOT_IMPLEMENTED',
-    explanation: `this grader cannot run "${check.kind}" checks yet, so this check could not be run; it does not count against you`,
-    details: { reason: 'CHECK_KIND_NOT_IMPLEMENTED', kind: check.kind },
+    reason: 'CLUSTER_NOT_PROVIDED',
+    explanation:
+      'the cluster was not available to the grader, so this check could not be run; it does not count against you',
+    details: { reason: 'CLUSTER_NOT_PROVIDED', kind: check.kind },
   };
-};
+}

@@ -1,9 +1,8 @@
 import type { ManifestCheck } from '../../assessments/format/manifest-check.js';
-import { formatPath } from '../../assessments/format-path.js';
 import { selectDocument } from '../manifest/select-document.js';
 import { describeMismatch } from '../matching/describe-mismatch.js';
 import { matchPartial } from '../matching/match-partial.js';
-import type { Mismatch, PathStep } from '../matching/mismatch.js';
+import { mismatchDetail } from '../matching/mismatch-detail.js';
 import type { CheckRunner } from './check-context.js';
 
 /** Mismatches spelled out in one message; the rest are in the details. */
@@ -51,22 +50,6 @@ export const runManifestCheck: CheckRunner<ManifestCheck> = async (check, { mani
     outcome: 'failed',
     failureMode: first.mode,
     explanation: mismatches.slice(0, mismatchesInMessage).map(describeMismatch).join('; '),
-    details: { documentIndex: selection.index, mismatches: mismatches.map(toDetail) },
+    details: { documentIndex: selection.index, mismatches: mismatches.map(mismatchDetail) },
   };
 };
-
-function toDetail(mismatch: Mismatch): Record<string, unknown> {
-  return {
-    mode: mismatch.mode,
-    path: formatPath(mismatch.path.flatMap(toPathSegments)),
-    expected: mismatch.expected,
-    ...('actual' in mismatch ? { actual: mismatch.actual ?? null } : {}),
-    ...('found' in mismatch ? { found: mismatch.found } : {}),
-  };
-}
-
-function toPathSegments(step: PathStep): (string | number)[] {
-  if (step.type === 'field') return [step.name];
-  if (step.type === 'index') return [step.index];
-  return [`${step.key}=${String(step.keyValue)}`];
-}

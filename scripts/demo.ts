@@ -1,0 +1,129 @@
+/**
+ * `npm run demo`: a learner goes through "Your First Pod" against a simulated cluster, and
+ * kubegrade grades it through the real API, queue, worker and database.
+ *
+ * The learner applies my-pod.yaml, waits for Running, submits the attempt (the grader records
+ * the running moment), deletes the Pod (the grader watches the deletion and that nothing comes
+ * back), and reads the feedback. Time runs fast in the simulated cluster and in the grader alike.
+ */
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import * as k8s from '@kubernetes/client-node';
+import { load } from 'js-yaml';
+import { loadConfig } from '../src/config/config.js';
+import { createLogger } from '../src/logging/logger.js';
+import { openServices } from '../src/runtime/services.js';
+import { startApiServer } from '../src/http/server.js';
+import { startGradingWorker } from '../worker/start-grading-worker.js';
+import { startSimulatedCluster } from '../sim/start-simulated-cluster.js';
+
+const speed = 20;
+const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
+const step = (text: string) => console.log(`\n${bold('▸')} ${text}`);
+
+const cluster = await startSimulatedCluster({ speed });
+const config = loadConfig({
+  ...process.env,
+  PORT: '0',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  QUEUE_NAME: `demo-${process.pid}`,
+  OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',
+  GRADING_TIME_SCALE: String(speed),
+});
+const logger = createLogger({ level: config.logLevel, name: 'kubegrade-demo' });
+const services = await openServices(config, logger, 'producer');
+const api = await startApiServer(services);
+const worker = await startGradingWorker({ config, services, logger });
+const base = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
+
+try {
+  console.log(bold('kubegrade demo: "Your First Pod"'));
+  console.log(`simulated cluster at ${cluster.url} (time x${speed}); API at ${base}`);
+
+  const manifestPath = fileURLToPath(new URL('../assessments/first-pod/reference/my-pod.yaml', import.meta.url));
+  const manifest = await readFile(manifestPath, 'utf8');
+  const learner = new k8s.KubeConfig();
+  learner.loadFromString(cluster.kubeconfigYaml({ token: 'admin' }));
+  const core = learner.makeApiClient(k8s.CoreV1Api);
+
+  step('kubectl apply -f my-pod.yaml');
+  await core.createNamespacedPod({ namespace: 'default', body: load(manifest) as k8s.V1Pod });
+  console.log('pod/my-pod created');
+
+  step('kubectl get pod my-pod --watch');
+  let phase = '';
+  for (let i = 0; i < 400 && phase !== 'Running'; i += 1) {
+    const pod = await core.readNamespacedPod({ namespace: 'default', name: 'my-pod' });
+    if (pod.status?.phase !== phase) {
+      phase = pod.status?.phase ?? '';
+      console.log(`my-pod   ${phase}${pod.status?.podIP ? `   ${pod.status.podIP} on ${pod.spec?.nodeName}` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+
+  step('submit the attempt (manifest, quiz answer, read-only access to the cluster)');
+  const posted = await fetch(`${base}/v1/attempts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': `demo-${Date.now()}` },
+    body: JSON.stringify({
+      assessmentId: 'first-pod',
+      learnerId: 'demo-learner',
+      courseId: 'k8s-101',
+      manifest,
+      answers: {
+        'pending-causes':
+          'Either no node has enough CPU or memory (FailedScheduling), or the image cannot be pulled (ErrImagePull, then ImagePullBackOff).',
+      },
+      cluster: { kubeconfig: cluster.kubeconfigYaml({ token: 'readOnly' }), namespace: 'default' },
+    }),
+  });
+  const { id } = (await posted.json()) as { id: string };
+  console.log(`HTTP ${posted.status}: attempt ${id}`);
+
+  // Give the grader a moment to record the running Pod before the learner deletes it.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  step('kubectl delete pod my-pod');
+  await core.deleteNamespacedPod({ namespace: 'default', name: 'my-pod' });
+  console.log('pod "my-pod" deleted');
+
+  step('wait for the grade');
+  let result: AttemptResult | undefined;
+  for (let i = 0; i < 1200; i += 1) {
+    const read = await fetch(`${base}/v1/attempts/${id}`);
+    result = (await read.json()) as AttemptResult;
+    if (result.status === 'graded' || result.status === 'not_gradable') break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  printFeedback(result);
+} finally {
+  await worker.stop();
+  await api.stop();
+  await services.close();
+  await cluster.stop();
+}
+
+interface AttemptResult {
+  status: string;
+  score: number | null;
+  maxScore: number | null;
+  notGradableReason: string | null;
+  checks: Array<{ id: string; title: string; outcome: string; points: number; maxPoints: number; message: string; hint: string | null }>;
+  quiz: Array<{ questionId: string; points: number; maxPoints: number; matchedConcepts: string[] }>;
+}
+
+function printFeedback(result: AttemptResult | undefined): void {
+  if (!result) throw new Error('no result');
+  console.log(`status: ${result.status}${result.notGradableReason ? ` (${result.notGradableReason})` : ''}`);
+  const mark = { passed: '✔', failed: '✘', error: '?' } as Record<string, string>;
+  for (const check of result.checks) {
+    console.log(`${mark[check.outcome] ?? '-'} ${check.title}  [${check.points}/${check.maxPoints}]`);
+    console.log(`    ${check.message}`);
+  }
+  for (const answer of result.quiz) {
+    console.log(`quiz ${answer.questionId}: ${answer.points}/${answer.maxPoints} (concepts: ${answer.matchedConcepts.join(', ') || 'none'})`);
+  }
+  console.log(bold(`\nscore: ${result.score ?? 0}/${result.maxScore ?? 0}`));
+  if (result.status !== 'graded') process.exitCode = 1;
+}

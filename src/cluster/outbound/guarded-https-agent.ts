@@ -1,0 +1,113 @@
+import type { Duplex } from 'node:stream';
+import https from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import type { ClusterTarget } from '../kubeconfig/cluster-target.js';
+import { ClusterAddressRefusedError, type AddressRefusal } from './address-refusal.js';
+import { systemResolver, type HostResolver } from './check-cluster-host.js';
+import { createGuardedLookup } from './create-guarded-lookup.js';
+import { judgeAddressWithPolicy } from './judge-address.js';
+import {
+  compileOutboundPolicy,
+  normalizeHostName,
+  type CompiledOutboundPolicy,
+  type OutboundPolicy,
+} from './outbound-policy.js';
+
+export interface GuardedHttpsAgentOptions {
+  target: ClusterTarget;
+  policy: OutboundPolicy;
+  resolver?: HostResolver;
+}
+
+/** Grading reads a handful of resources; a few sockets are plenty and bound what a learner costs. */
+const maxSockets = 4;
+
+/**
+ * The one way kubegrade opens connections to a learner's cluster. Every new socket:
+ * - goes to the target's own host and port and nowhere else (a redirect cannot move it),
+ * - is judged at connect time: names through the guarded lookup (DNS rebinding), IP literals
+ *   here, since Node does not call `lookup` for them,
+ * - verifies TLS against the kubeconfig's CA (or the system's roots when it gives none), unless
+ *   the target was explicitly allowed to skip verification.
+ * Refusals surface as a socket error with code `ECLUSTERADDRESSREFUSED`.
+ */
+export function createGuardedHttpsAgent(options: GuardedHttpsAgentOptions): https.Agent {
+  const { target, policy, resolver = systemResolver } = options;
+  const lookup = createGuardedLookup(policy, resolver);
+  const host = normalizeHostName(target.server.hostname);
+  const credentials = target.credentials;
+
+  return new GuardedHttpsAgent(
+    {
+      host,
+      port: Number(target.server.port || 443),
+      policy: compileOutboundPolicy(policy),
+      lookup,
+    },
+    {
+      keepAlive: true,
+      maxSockets,
+      maxTotalSockets: maxSockets,
+      maxFreeSockets: maxSockets,
+      lookup,
+      minVersion: 'TLSv1.2',
+      rejectUnauthorized: !target.insecureSkipTlsVerify,
+      // Fixed here so no request header can choose the name the certificate is checked against.
+      // Empty for an IP host: no SNI, and the certificate is checked against the IP.
+      servername: target.tlsServerName ?? (isIP(host) === 0 ? host : ''),
+      ...(target.caPem === undefined ? {} : { ca: target.caPem }),
+      ...(credentials.kind === 'client-certificate'
+        ? { cert: credentials.certPem, key: credentials.keyPem }
+        : {}),
+    },
+  );
+}
+
+interface ConnectionGuard {
+  host: string;
+  port: number;
+  policy: CompiledOutboundPolicy;
+  lookup: LookupFunction;
+}
+
+class GuardedHttpsAgent extends https.Agent {
+  constructor(
+    private readonly guard: ConnectionGuard,
+    agentOptions: https.AgentOptions,
+  ) {
+    super(agentOptions);
+  }
+
+  override createConnection(
+    options: https.RequestOptions,
+    callback?: (error: Error | null, stream: Duplex) => void,
+  ): Duplex | null | undefined {
+    const refusal = this.refusalFor(options);
+    if (refusal !== undefined) {
+      const error = new ClusterAddressRefusedError(refusal);
+      // The agent reports a callback error on the request ('error' event), like a failed connect.
+      if (callback) {
+        // Node's agent reads only the error when there is one; there is no stream to pass.
+        (callback as (error: Error) => void)(error);
+        return undefined;
+      }
+      throw error;
+    }
+    return super.createConnection({ ...options, lookup: this.guard.lookup }, callback);
+  }
+
+  private refusalFor(options: https.RequestOptions): AddressRefusal | undefined {
+    const host = normalizeHostName(options.host || 'localhost');
+    if (options.socketPath || (options as { path?: unknown }).path) {
+      return { reason: 'UNIX_SOCKET', host };
+    }
+    if (host !== this.guard.host || Number(options.port || 443) !== this.guard.port) {
+      return { reason: 'NOT_TARGET_HOST', host };
+    }
+    if (isIP(host) !== 0) {
+      const reason = judgeAddressWithPolicy(host, this.guard.policy);
+      if (reason !== undefined) return { reason, host, address: host };
+    }
+    return undefined;
+  }
+}

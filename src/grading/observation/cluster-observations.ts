@@ -1,0 +1,155 @@
+import type { EvidenceItem } from '../attempt-grade.js';
+import type { ClusterReader, KubeObject } from '../cluster-reader.js';
+import type { GradingClock } from '../grading-clock.js';
+import { withoutManagedFields } from '../kubernetes/pod-facts.js';
+import { readEventList } from '../kubernetes/event-facts.js';
+import { PodObserver } from './pod-observer.js';
+
+export interface ClusterObservationsOptions {
+  reader: ClusterReader;
+  clock: GradingClock;
+  signal?: AbortSignal;
+}
+
+/** Log lines kept as evidence: enough to show what the container printed, not the whole log. */
+const logExcerptLines = 40;
+
+/**
+ * What one grading run has read from the learner's cluster, so checks that share an
+ * observation share one request: the followed Pods (one GET and one watch each), the Pod's
+ * events, its logs, and the namespace's ReplicaSets and Deployments. Created once per attempt;
+ * a read that failed is remembered too, so every check depending on it reports the same reason.
+ */
+export class ClusterObservations {
+  private readonly reader: ClusterReader;
+  private readonly clock: GradingClock;
+  private readonly signal: AbortSignal | undefined;
+  private readonly pods = new Map<string, PodObserver>();
+  private readonly reads = new Map<string, Promise<unknown>>();
+  private readonly logs = new Map<string, { container: string; text: string }>();
+
+  constructor(options: ClusterObservationsOptions) {
+    this.reader = options.reader;
+    this.clock = options.clock;
+    this.signal = options.signal;
+  }
+
+  /** The observer following this Pod for the rest of the run (started on first use). */
+  pod(namespace: string, name: string): PodObserver {
+    const key = `${namespace}/${name}`;
+    let observer = this.pods.get(key);
+    if (observer === undefined) {
+      observer = new PodObserver({
+        reader: this.reader,
+        clock: this.clock,
+        namespace,
+        name,
+        ...(this.signal === undefined ? {} : { signal: this.signal }),
+      });
+      this.pods.set(key, observer);
+    }
+    return observer;
+  }
+
+  /** The events about Pods of this name (every uid; filter by involvedObject.uid), read once. */
+  podEvents(namespace: string, name: string): Promise<KubeObject[]> {
+    return this.once(`events/${namespace}/${name}`, () =>
+      this.reader.listEvents({ namespace, fieldSelector: `involvedObject.name=${name}` }),
+    );
+  }
+
+  replicaSets(namespace: string): Promise<KubeObject[]> {
+    return this.once(`replicasets/${namespace}`, () => this.reader.listReplicaSets({ namespace }));
+  }
+
+  deployments(namespace: string): Promise<KubeObject[]> {
+    return this.once(`deployments/${namespace}`, () => this.reader.listDeployments({ namespace }));
+  }
+
+  /**
+   * Both controller lists. Waits for both to settle before reporting a failure, so no request
+   * is still in flight when the run records its requests.
+   */
+  async controllers(
+    namespace: string,
+  ): Promise<{ replicaSets: KubeObject[]; deployments: KubeObject[] }> {
+    const [replicaSets, deployments] = await Promise.allSettled([
+      this.replicaSets(namespace),
+      this.deployments(namespace),
+    ]);
+    if (replicaSets.status === 'rejected') throw replicaSets.reason;
+    if (deployments.status === 'rejected') throw deployments.reason;
+    return { replicaSets: replicaSets.value, deployments: deployments.value };
+  }
+
+  /**
+   * A fresh read of a container's log (logs grow, so this is not memoised); the last one read is
+   * kept for the evidence.
+   */
+  async podLog(namespace: string, name: string, container: string): Promise<string | undefined> {
+    const text = await this.reader.readPodLog({
+      namespace,
+      name,
+      container,
+      limitBytes: 256 * 1024,
+    });
+    if (text !== undefined) this.logs.set(`${namespace}/${name}`, { container, text });
+    return text;
+  }
+
+  /** The timeline, last Pod snapshot, events, log excerpt and requests, for the attempt. */
+  async evidence(): Promise<EvidenceItem[]> {
+    const items: EvidenceItem[] = [];
+    for (const observer of this.pods.values()) {
+      items.push({ kind: 'pod-timeline', data: observer.timeline() });
+      const uid = observer.trackedUid();
+      const snapshot = uid === undefined ? undefined : observer.lastSeen(uid);
+      if (snapshot !== undefined)
+        items.push({ kind: 'pod-snapshot', data: withoutManagedFields(snapshot) });
+      const events = await this.settled(`events/${observer.namespace}/${observer.name}`);
+      if (events !== undefined) {
+        items.push({
+          kind: 'pod-events',
+          data: readEventList(events as KubeObject[]).filter(
+            (event) => uid === undefined || event.involvedUid === uid,
+          ),
+        });
+      }
+      const log = this.logs.get(`${observer.namespace}/${observer.name}`);
+      if (log !== undefined) {
+        const lines = log.text.split('\n').filter((line) => line !== '');
+        items.push({
+          kind: 'pod-log-excerpt',
+          data: {
+            container: log.container,
+            totalLines: lines.length,
+            lines: lines.slice(0, logExcerptLines),
+          },
+        });
+      }
+    }
+    return items;
+  }
+
+  /** Ends every watch; the run is over. */
+  async close(): Promise<void> {
+    await Promise.all([...this.pods.values()].map((observer) => observer.close()));
+  }
+
+  private once<T>(key: string, read: () => Promise<T>): Promise<T> {
+    let pending = this.reads.get(key) as Promise<T> | undefined;
+    if (pending === undefined) {
+      pending = read();
+      // Kept rejected on purpose: the next check asking gets the same "could not look".
+      pending.catch(() => undefined);
+      this.reads.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async settled(key: string): Promise<unknown> {
+    const pending = this.reads.get(key);
+    if (pending === undefined) return undefined;
+    return pending.catch(() => undefined);
+  }
+}

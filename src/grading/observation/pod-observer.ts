@@ -1,0 +1,362 @@
+import { ClusterReadError } from '../cluster-read-error.js';
+import type { ClusterReader, KubeObject, PodWatchEvent } from '../cluster-reader.js';
+import type { GradingClock } from '../grading-clock.js';
+import { readPodFacts, type PodFacts } from '../kubernetes/pod-facts.js';
+import type {
+  FocusVersion,
+  PhaseTransition,
+  PodAppearance,
+  PodDeletion,
+  SightingSource,
+} from './pod-sightings.js';
+import { waitForChangeOrTimeout } from './wait-for-change.js';
+
+export interface PodObserverOptions {
+  reader: ClusterReader;
+  clock: GradingClock;
+  namespace: string;
+  /** The Pod this observer follows (`my-pod`); other Pods in the namespace are noted too. */
+  name: string;
+  signal?: AbortSignal;
+}
+
+/** A server ending the watch this often in a row is not a cluster the grader can follow. */
+const maxWatchRestarts = 5;
+
+/**
+ * Follows one Pod by name for a whole grading run: one GET (the Pod as it is, and a
+ * resourceVersion), then one watch on the namespace's Pods from there, kept open until the
+ * grading ends. Every check that needs the Pod's state, its phases over time, its deletion or a
+ * replacement reads this record instead of asking the cluster again. The whole namespace is
+ * watched (not just the name) so that a replacement with another name but the same labels
+ * (a ReplicaSet's Pod) is seen too.
+ *
+ * "Could not look" is kept as `failure` and rethrown to every waiter, so all checks that depend
+ * on the Pod end as `error` with the same reason.
+ */
+export class PodObserver {
+  readonly namespace: string;
+  readonly name: string;
+  private readonly reader: ClusterReader;
+  private readonly clock: GradingClock;
+  private readonly stopWatching = new AbortController();
+  private started: Promise<void> | undefined;
+  private following: Promise<void> = Promise.resolve();
+  private startedAt: Date | undefined;
+  private failure: ClusterReadError | undefined;
+  private lastResourceVersion: string | undefined;
+  private watchesOpened = 0;
+  private listeners = new Set<() => void>();
+
+  private readonly present = new Map<string, KubeObject>();
+  private readonly deletions = new Map<string, PodDeletion>();
+  private readonly appearances: PodAppearance[] = [];
+  private readonly knownUids = new Set<string>();
+  private readonly phases = new Map<string, PhaseTransition[]>();
+  private readonly focusVersions: FocusVersion[] = [];
+  private pinnedUid: string | undefined;
+
+  constructor(options: PodObserverOptions) {
+    this.reader = options.reader;
+    this.clock = options.clock;
+    this.namespace = options.namespace;
+    this.name = options.name;
+    options.signal?.addEventListener('abort', () => void this.close(), { once: true });
+  }
+
+  /** Reads the Pod and starts the watch, once; later calls share the first. */
+  start(): Promise<void> {
+    this.started ??= this.begin();
+    return this.started;
+  }
+
+  /** When the grader began following the Pod: the origin of the rubric's running-moment timeouts. */
+  get followingSince(): Date {
+    return this.startedAt ?? this.clock.now();
+  }
+
+  /** The followed Pod as it is now (by the grader's latest knowledge), if it exists. */
+  current(): KubeObject | undefined {
+    this.throwIfFailed();
+    return [...this.present.values()].find((object) => readPodFacts(object).name === this.name);
+  }
+
+  /** The Pod the deletion is judged on: the one pinned at the running moment, else the last seen. */
+  trackedUid(): string | undefined {
+    if (this.pinnedUid !== undefined) return this.pinnedUid;
+    const seen = this.focusVersions.filter((version) => version.uid !== undefined);
+    return seen[seen.length - 1]?.uid;
+  }
+
+  /** The last state seen of a Pod, present or already deleted. */
+  lastSeen(uid: string): KubeObject | undefined {
+    return this.present.get(uid) ?? this.deletions.get(uid)?.lastObject;
+  }
+
+  /** Fixes which Pod "the learner's Pod" is: the one the grader saw running. */
+  pin(uid: string): void {
+    this.pinnedUid ??= uid;
+  }
+
+  phasesOf(uid: string): PhaseTransition[] {
+    return [...(this.phases.get(uid) ?? [])];
+  }
+
+  deletionOf(uid: string): PodDeletion | undefined {
+    return this.deletions.get(uid);
+  }
+
+  /** Pods created (watch ADDED) at or after `since`, other than `exceptUid`. */
+  appearedSince(since: Date, exceptUid: string): PodAppearance[] {
+    return this.appearances.filter(
+      (appearance) => appearance.uid !== exceptUid && appearance.at >= since,
+    );
+  }
+
+  /** Every Pod in the namespace the grader knows to exist now, for diagnosing a wrong name. */
+  podsInNamespace(): PodFacts[] {
+    return [...this.present.values()].map(readPodFacts);
+  }
+
+  /** States of the followed name since `since` (the one current then included). */
+  versionsSince(since: Date): FocusVersion[] {
+    const index = this.focusVersions.findLastIndex((version) => version.at <= since);
+    return this.focusVersions.slice(Math.max(0, index));
+  }
+
+  /**
+   * Resolves with the probe's first defined answer, re-asking after every change the watch
+   * brings, or with undefined once `deadline` (grading clock) passes. Rethrows a read failure.
+   */
+  async waitFor<T>(
+    probe: () => T | undefined,
+    deadline: Date,
+    signal?: AbortSignal,
+  ): Promise<T | undefined> {
+    await this.start();
+    for (;;) {
+      this.throwIfFailed();
+      const answer = probe();
+      if (answer !== undefined) return answer;
+      const remaining = deadline.getTime() - this.clock.now().getTime();
+      if (remaining <= 0) return undefined;
+      await waitForChangeOrTimeout({
+        changed: this.nextChange(),
+        milliseconds: remaining,
+        clock: this.clock,
+        signal,
+      });
+    }
+  }
+
+  /**
+   * A fresh GET of the Pod, before concluding from a wait that timed out: a failure must come
+   * from something the grader saw, never from a watch that silently stopped delivering.
+   */
+  async confirm(): Promise<void> {
+    await this.start();
+    this.throwIfFailed();
+    const object = await this.reader.readPod({ namespace: this.namespace, name: this.name });
+    this.applyRead(object, 'confirming-read');
+  }
+
+  /** What the grader saw, for the attempt's evidence. */
+  timeline(): Record<string, unknown> {
+    const uid = this.trackedUid();
+    const deletion = uid === undefined ? undefined : this.deletions.get(uid);
+    return {
+      namespace: this.namespace,
+      name: this.name,
+      uid: uid ?? null,
+      followingSince: this.startedAt?.toISOString() ?? null,
+      phases: [...this.phases.entries()].map(([podUid, transitions]) => ({
+        uid: podUid,
+        transitions: transitions.map((item) => ({ ...item, at: item.at.toISOString() })),
+      })),
+      deletion:
+        deletion === undefined
+          ? null
+          : { uid: deletion.uid, at: deletion.at.toISOString(), source: deletion.source },
+      podsCreatedWhileWatching: this.appearances.map((item) => ({
+        name: item.name,
+        uid: item.uid,
+        at: item.at.toISOString(),
+      })),
+      watchesOpened: this.watchesOpened,
+      failure: this.failure === undefined ? null : { reason: this.failure.reason },
+    };
+  }
+
+  /** Ends the watch and resolves once it has ended (so its request is in the request log). */
+  async close(): Promise<void> {
+    this.stopWatching.abort();
+    this.notify();
+    await this.following;
+  }
+
+  private async begin(): Promise<void> {
+    this.startedAt = this.clock.now();
+    try {
+      const object = await this.reader.readPod({ namespace: this.namespace, name: this.name });
+      this.applyRead(object, 'read');
+      this.lastResourceVersion = object?.metadata?.resourceVersion;
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    this.following = this.follow();
+  }
+
+  /** The watch loop: resumes from the last resourceVersion whenever the server ends the watch. */
+  private async follow(): Promise<void> {
+    let restarts = 0;
+    while (!this.stopWatching.signal.aborted) {
+      this.watchesOpened += 1;
+      let delivered = false;
+      try {
+        await this.reader.watchPods(
+          {
+            namespace: this.namespace,
+            signal: this.stopWatching.signal,
+            ...(this.lastResourceVersion === undefined
+              ? {}
+              : { resourceVersion: this.lastResourceVersion }),
+          },
+          (event) => {
+            delivered = true;
+            this.applyWatchEvent(event);
+          },
+        );
+      } catch (error) {
+        this.fail(error);
+        return;
+      }
+      if (this.stopWatching.signal.aborted) return;
+      restarts = delivered ? 0 : restarts + 1;
+      if (restarts > maxWatchRestarts) {
+        this.fail(
+          new ClusterReadError('UNREACHABLE', 'The cluster kept ending the watch on Pods at once.'),
+        );
+        return;
+      }
+      // A watch that ended at once may have been refused as too old (410): start from now.
+      if (!delivered) this.lastResourceVersion = undefined;
+      try {
+        await this.confirm();
+      } catch (error) {
+        this.fail(error);
+        return;
+      }
+    }
+  }
+
+  private applyWatchEvent(event: PodWatchEvent): void {
+    const facts = readPodFacts(event.object);
+    if (facts.resourceVersion !== undefined) this.lastResourceVersion = facts.resourceVersion;
+    const uid = facts.uid;
+    if (uid === undefined) return;
+    const at = this.clock.now();
+    if (event.type === 'DELETED') {
+      this.markDeleted(uid, at, 'watch', event.object);
+      return;
+    }
+    if (event.type === 'ADDED' && !this.knownUids.has(uid)) {
+      this.appearances.push({ uid, name: facts.name ?? '', at, object: event.object });
+    }
+    this.markPresent(event.object, facts, at);
+  }
+
+  private applyRead(object: KubeObject | undefined, source: SightingSource): void {
+    const at = this.clock.now();
+    if (object !== undefined) {
+      const facts = readPodFacts(object);
+      // The name now belongs to another Pod: the one we knew is gone.
+      for (const [uid, known] of this.present) {
+        if (uid !== facts.uid && readPodFacts(known).name === this.name)
+          this.markDeleted(uid, at, source, known);
+      }
+      this.markPresent(object, facts, at);
+      return;
+    }
+    for (const [uid, known] of this.present) {
+      if (readPodFacts(known).name === this.name) this.markDeleted(uid, at, source, known);
+    }
+    if (this.focusVersions.length === 0)
+      this.focusVersions.push({ at, uid: undefined, object: undefined });
+    this.notify();
+  }
+
+  private markPresent(object: KubeObject, facts: PodFacts, at: Date): void {
+    const uid = facts.uid;
+    if (uid === undefined || this.deletions.has(uid)) return;
+    this.knownUids.add(uid);
+    this.present.set(uid, object);
+    if (facts.name === this.name) {
+      this.focusVersions.push({ at, uid, object });
+      this.notePhase(uid, facts, at);
+    }
+    this.notify();
+  }
+
+  private markDeleted(uid: string, at: Date, source: SightingSource, lastObject: KubeObject): void {
+    if (this.deletions.has(uid)) return;
+    this.knownUids.add(uid);
+    this.present.delete(uid);
+    this.deletions.set(uid, { uid, at, source, lastObject });
+    if (readPodFacts(lastObject).name === this.name)
+      this.focusVersions.push({ at, uid: undefined, object: undefined });
+    this.notify();
+  }
+
+  private notePhase(uid: string, facts: PodFacts, at: Date): void {
+    if (facts.phase === undefined) return;
+    const transitions = this.phases.get(uid) ?? [];
+    if (transitions.length === 0 && facts.phase !== 'Pending') {
+      transitions.push({
+        phase: 'Pending',
+        at,
+        source: 'implied-by-creation',
+        ...(facts.creationTimestamp === undefined ? {} : { clusterTime: facts.creationTimestamp }),
+      });
+    }
+    if (transitions[transitions.length - 1]?.phase !== facts.phase) {
+      transitions.push({ phase: facts.phase, at, source: 'observed' });
+    }
+    this.phases.set(uid, transitions);
+  }
+
+  private fail(error: unknown): void {
+    if (this.stopWatching.signal.aborted && !(error instanceof ClusterReadError)) return;
+    this.failure ??=
+      error instanceof ClusterReadError
+        ? error
+        : new ClusterReadError(
+            'UNREACHABLE',
+            `Following Pod ${this.name} failed: ${String(error)}`,
+            {
+              cause: error,
+            },
+          );
+    this.notify();
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private nextChange(): Promise<void> {
+    return new Promise((resolve) => {
+      const listener = () => {
+        this.listeners.delete(listener);
+        resolve();
+      };
+      this.listeners.add(listener);
+    });
+  }
+
+  private notify(): void {
+    const waiting = [...this.listeners];
+    this.listeners.clear();
+    for (const listener of waiting) listener();
+  }
+}

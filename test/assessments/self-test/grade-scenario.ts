@@ -1,0 +1,95 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Agent } from 'node:https';
+import type { Assessment } from '../../../src/assessments/assessment.js';
+import { parseAssessment } from '../../../src/assessments/parse-assessment.js';
+import { KubeClusterReader } from '../../../src/cluster/kubernetes/kube-cluster-reader.js';
+import type { AttemptGrade } from '../../../src/grading/attempt-grade.js';
+import { gradeAttempt } from '../../../src/grading/grade-attempt.js';
+import { createScaledClock } from '../../../src/grading/grading-clock.js';
+import {
+  startSimulatedCluster,
+  type RequestLogEntry,
+} from '../../../sim/start-simulated-cluster.js';
+import { playLearner } from './play-learner.js';
+import { readManifestSource, type LoadedScenario } from './scenario.js';
+
+/** Simulated ms per real ms, for the cluster and the grader's clock alike. */
+export const scenarioSpeed = 300;
+
+export interface ScenarioRun {
+  assessment: Assessment;
+  grade: AttemptGrade;
+  /** The grader's requests, as its own reader counted them. */
+  readerRequests: number;
+  /** The grader's requests, as the cluster's request log saw them (read-only or invalid token). */
+  clusterRequests: RequestLogEntry[];
+  wallMs: number;
+  /** Internal errors the simulated cluster reported (a scenario must cause none). */
+  simulatorErrors: string[];
+}
+
+/**
+ * Plays one scenario: a fresh simulated cluster, the learner's steps (with the admin token),
+ * and a grading run with gradeAttempt and a KubeClusterReader using the grader's token,
+ * started at the `submit` step and running while the remaining steps play.
+ */
+export async function runScenario({
+  assessmentDirectory,
+  scenario,
+}: LoadedScenario): Promise<ScenarioRun> {
+  const assessmentFile = join(assessmentDirectory, 'assessment.yaml');
+  const assessment = parseAssessment({
+    bytes: await readFile(assessmentFile),
+    file: assessmentFile,
+    expectedId: assessmentDirectory.split(/[\\/]/).pop() ?? '',
+  });
+  const manifest = await readManifestSource(scenario.submission.manifest, assessmentDirectory);
+  const simulatorErrors: string[] = [];
+  const cluster = await startSimulatedCluster({
+    speed: scenarioSpeed,
+    ...(scenario.cluster.readOnlyDenied ? { readOnlyDenied: scenario.cluster.readOnlyDenied } : {}),
+    ...(scenario.cluster.nodes ? { nodes: scenario.cluster.nodes } : {}),
+    reportError: (error) => simulatorErrors.push(String(error)),
+  });
+  const agent = new Agent({ ca: cluster.caPem, keepAlive: true, maxSockets: 4 });
+  const token =
+    scenario.grader.token === 'invalid' ? 'not-a-token-of-this-cluster' : cluster.tokens.readOnly;
+  const reader = new KubeClusterReader({
+    server: new URL(cluster.url),
+    agent,
+    headers: { authorization: `Bearer ${token}` },
+    requestTimeoutMs: scenario.grader.requestTimeoutMs,
+  });
+  const started = Date.now();
+  try {
+    const learner = playLearner({
+      cluster,
+      steps: scenario.steps,
+      speed: scenarioSpeed,
+      submittedManifest: manifest,
+      readManifest: (source) => readManifestSource(source, assessmentDirectory),
+    });
+    await learner.untilSubmit();
+    const [grade] = await Promise.all([
+      gradeAttempt({
+        assessment,
+        submission: { manifest, answers: scenario.submission.answers },
+        cluster: reader,
+        clock: createScaledClock(scenarioSpeed),
+      }),
+      learner.afterSubmit(),
+    ]);
+    return {
+      assessment,
+      grade,
+      readerRequests: reader.requests.count,
+      clusterRequests: cluster.control.requests().filter((request) => request.identity !== 'admin'),
+      wallMs: Date.now() - started,
+      simulatorErrors,
+    };
+  } finally {
+    agent.destroy();
+    await cluster.stop();
+  }
+}

@@ -1,0 +1,46 @@
+import type { AttemptRepository } from '../src/attempts/attempt-repository.js';
+import { purgeExpiredClusterSecrets } from '../src/attempts/purge-expired-cluster-secrets.js';
+import type { Logger } from '../src/logging/logger.js';
+
+export interface ClusterSecretSweepOptions {
+  attempts: AttemptRepository;
+  logger: Logger;
+  ttlMs: number;
+  intervalMs: number;
+}
+
+/**
+ * Runs purgeExpiredClusterSecrets now and then every `intervalMs`, one run at a time. A failed
+ * run (the database was away) is logged and the next one tries again. `stop()` cancels the timer
+ * and waits for a run in progress, so the database can be closed after it.
+ */
+export function startClusterSecretSweep(options: ClusterSecretSweepOptions): {
+  stop: () => Promise<void>;
+} {
+  let running: Promise<void> | undefined;
+  const sweep = (): void => {
+    if (running) return; // the previous run is still going; the next tick will try again
+    running = purgeExpiredClusterSecrets(
+      { attempts: options.attempts, logger: options.logger },
+      { ttlMs: options.ttlMs },
+    )
+      .then(
+        () => undefined,
+        (error: unknown) =>
+          options.logger.error({ err: error }, 'could not erase expired cluster credentials'),
+      )
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  sweep();
+  const timer = setInterval(sweep, options.intervalMs);
+  // The sweep alone must not keep a process alive that is otherwise done.
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
