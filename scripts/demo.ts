@@ -13,6 +13,7 @@ import * as k8s from '@kubernetes/client-node';
 import { load } from 'js-yaml';
 import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/logging/logger.js';
+import { migrateDatabase } from '../src/db/migrator.js';
 import { openServices } from '../src/runtime/services.js';
 import { startApiServer } from '../src/http/server.js';
 import { startGradingWorker } from '../worker/start-grading-worker.js';
@@ -33,6 +34,8 @@ const config = loadConfig({
   GRADING_TIME_SCALE: String(speed),
 });
 const logger = createLogger({ level: config.logLevel, name: 'kubegrade-demo' });
+// The demo brings its own database up to date, so it also works without `npm run db:migrate`.
+await migrateDatabase({ databaseUrl: config.databaseUrl, logger });
 const services = await openServices(config, logger, 'producer');
 const api = await startApiServer(services);
 const worker = await startGradingWorker({ config, services, logger });
@@ -42,7 +45,9 @@ try {
   console.log(bold('kubegrade demo: "Your First Pod"'));
   console.log(`simulated cluster at ${cluster.url} (time x${speed}); API at ${base}`);
 
-  const manifestPath = fileURLToPath(new URL('../assessments/first-pod/reference/my-pod.yaml', import.meta.url));
+  const manifestPath = fileURLToPath(
+    new URL('../assessments/first-pod/reference/my-pod.yaml', import.meta.url),
+  );
   const manifest = await readFile(manifestPath, 'utf8');
   const learner = new k8s.KubeConfig();
   learner.loadFromString(cluster.kubeconfigYaml({ token: 'admin' }));
@@ -58,7 +63,9 @@ try {
     const pod = await core.readNamespacedPod({ namespace: 'default', name: 'my-pod' });
     if (pod.status?.phase !== phase) {
       phase = pod.status?.phase ?? '';
-      console.log(`my-pod   ${phase}${pod.status?.podIP ? `   ${pod.status.podIP} on ${pod.spec?.nodeName}` : ''}`);
+      console.log(
+        `my-pod   ${phase}${pod.status?.podIP ? `   ${pod.status.podIP} on ${pod.spec?.nodeName}` : ''}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -82,8 +89,16 @@ try {
   const { id } = (await posted.json()) as { id: string };
   console.log(`HTTP ${posted.status}: attempt ${id}`);
 
-  // Give the grader a moment to record the running Pod before the learner deletes it.
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // In a real lesson the learner reads the feedback page; here we wait until the grader has
+  // looked at the running Pod (its last read of that moment lists Deployments) before deleting.
+  for (let i = 0; i < 600; i += 1) {
+    const graderLooked = cluster.control
+      .requests()
+      .some((entry) => entry.identity === 'readOnly' && entry.path.endsWith('/deployments'));
+    if (graderLooked) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  console.log('the grader has recorded the running Pod');
   step('kubectl delete pod my-pod');
   await core.deleteNamespacedPod({ namespace: 'default', name: 'my-pod' });
   console.log('pod "my-pod" deleted');
@@ -109,20 +124,34 @@ interface AttemptResult {
   score: number | null;
   maxScore: number | null;
   notGradableReason: string | null;
-  checks: Array<{ id: string; title: string; outcome: string; points: number; maxPoints: number; message: string; hint: string | null }>;
+  checks: Array<{
+    id: string;
+    title: string;
+    outcome: string;
+    points: number;
+    maxPoints: number;
+    message: string;
+    hint: string | null;
+  }>;
   quiz: Array<{ questionId: string; points: number; maxPoints: number; matchedConcepts: string[] }>;
 }
 
 function printFeedback(result: AttemptResult | undefined): void {
   if (!result) throw new Error('no result');
-  console.log(`status: ${result.status}${result.notGradableReason ? ` (${result.notGradableReason})` : ''}`);
+  console.log(
+    `status: ${result.status}${result.notGradableReason ? ` (${result.notGradableReason})` : ''}`,
+  );
   const mark = { passed: '✔', failed: '✘', error: '?' } as Record<string, string>;
   for (const check of result.checks) {
-    console.log(`${mark[check.outcome] ?? '-'} ${check.title}  [${check.points}/${check.maxPoints}]`);
+    console.log(
+      `${mark[check.outcome] ?? '-'} ${check.title}  [${check.points}/${check.maxPoints}]`,
+    );
     console.log(`    ${check.message}`);
   }
   for (const answer of result.quiz) {
-    console.log(`quiz ${answer.questionId}: ${answer.points}/${answer.maxPoints} (concepts: ${answer.matchedConcepts.join(', ') || 'none'})`);
+    console.log(
+      `quiz ${answer.questionId}: ${answer.points}/${answer.maxPoints} (concepts: ${answer.matchedConcepts.join(', ') || 'none'})`,
+    );
   }
   console.log(bold(`\nscore: ${result.score ?? 0}/${result.maxScore ?? 0}`));
   if (result.status !== 'graded') process.exitCode = 1;

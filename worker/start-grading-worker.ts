@@ -47,7 +47,10 @@ export async function startGradingWorker(options: {
     ttlMs: config.cluster.secretTtlMs,
     intervalMs: config.cluster.secretSweepIntervalMs,
   });
-  logger.info({ concurrency: config.worker.concurrency, queue: config.queue.name }, 'worker started');
+  logger.info(
+    { concurrency: config.worker.concurrency, queue: config.queue.name },
+    'worker started',
+  );
   return {
     stop: async () => {
       await secretSweep.stop();

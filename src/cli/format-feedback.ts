@@ -19,7 +19,9 @@ export function formatFeedback(grade: AttemptGrade, context: { manifestFile: str
     lines.push(`    ${answer.message}`);
   }
   if (grade.checks.some((check) => check.outcome === 'error')) {
-    lines.push('Some checks could not look at your cluster (marked ?); they cost you nothing. Try again.');
+    lines.push(
+      'Some checks could not look at your cluster (marked ?); they cost you nothing. Try again.',
+    );
   }
   lines.push(`manifest: ${context.manifestFile}`);
   lines.push(`score: ${grade.score}/${grade.maxScore}${grade.passed ? ' (passed)' : ''}`);

@@ -61,7 +61,9 @@ export async function gradeCommand(
     outbound: learnerMachinePolicy,
     requestTimeoutMs: options.requestTimeoutMs,
   });
-  io.progress(`grading ${assessment.title} (${assessment.id} ${assessment.version}) in namespace ${cluster.namespace}`);
+  io.progress(
+    `grading ${assessment.title} (${assessment.id} ${assessment.version}) in namespace ${cluster.namespace}`,
+  );
   let grade: AttemptGrade;
   try {
     grade = await gradeAttempt({
@@ -96,7 +98,9 @@ export async function gradeCommand(
       ),
     );
   } else {
-    io.out(formatFeedback(grade, { manifestFile: options.manifest ? options.manifest : manifestFile }));
+    io.out(
+      formatFeedback(grade, { manifestFile: options.manifest ? options.manifest : manifestFile }),
+    );
   }
   return { exitCode: couldNotLook ? 3 : grade.passed ? 0 : 1, grade };
 }

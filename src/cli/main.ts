@@ -86,7 +86,8 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
 
 function positiveNumber(text: string, flag: string): number {
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new CliUsageError(`${flag} must be a positive number`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new CliUsageError(`${flag} must be a positive number`);
   return value;
 }
 

@@ -6,7 +6,9 @@ import { defaultAssessmentsDirectory } from '../assessments/default-assessments-
  * An assessment is named by id (looked up under assessments/), by its folder, or by its
  * assessment.yaml. Returns the file and the id its folder implies.
  */
-export async function resolveAssessmentFile(name: string): Promise<{ file: string; folderId: string }> {
+export async function resolveAssessmentFile(
+  name: string,
+): Promise<{ file: string; folderId: string }> {
   const candidates = [resolve(name), join(defaultAssessmentsDirectory(), name)];
   for (const candidate of candidates) {
     const info = await stat(candidate).catch(() => undefined);
@@ -17,7 +19,9 @@ export async function resolveAssessmentFile(name: string): Promise<{ file: strin
     }
     if (info?.isFile()) return { file: candidate, folderId: basename(dirname(candidate)) };
   }
-  throw new CliUsageError(`No assessment "${name}": give an id under assessments/, a folder or a file.`);
+  throw new CliUsageError(
+    `No assessment "${name}": give an id under assessments/, a folder or a file.`,
+  );
 }
 
 /** A mistake in how the command was called: printed without a stack, exit code 2. */

@@ -58,7 +58,10 @@ export async function vetLearnerClusterAccess(options: {
 }
 
 /** Sanitises the kubeconfig into a target; throws KUBECONFIG_REJECTED with the reason. */
-export function vetClusterAccess(access: ClusterAccessRequest, allowInsecureTls: boolean): ClusterTarget {
+export function vetClusterAccess(
+  access: ClusterAccessRequest,
+  allowInsecureTls: boolean,
+): ClusterTarget {
   return sanitizeKubeconfig({
     kubeconfig: access.kubeconfig,
     ...(access.context ? { context: access.context } : {}),

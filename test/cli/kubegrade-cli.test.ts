@@ -73,7 +73,10 @@ describe('kubegrade grade against a simulated cluster', () => {
     const learner = new k8s.KubeConfig();
     learner.loadFromString(cluster.kubeconfigYaml({ token: 'admin' }));
     const core = learner.makeApiClient(k8s.CoreV1Api);
-    await core.createNamespacedPod({ namespace: 'default', body: load(referenceManifest) as k8s.V1Pod });
+    await core.createNamespacedPod({
+      namespace: 'default',
+      body: load(referenceManifest) as k8s.V1Pod,
+    });
     for (let i = 0; i < 200; i += 1) {
       const pod = await core.readNamespacedPod({ namespace: 'default', name: 'my-pod' });
       if (pod.status?.phase === 'Running') break;
@@ -89,7 +92,19 @@ describe('kubegrade grade against a simulated cluster', () => {
 
     const { io, out, progress } = captureIo();
     const grading = runCli(
-      ['grade', 'first-pod', '--kubeconfig', kubeconfig, '--manifest', manifest, '--answers', answers, '--json', '--time-scale', String(speed)],
+      [
+        'grade',
+        'first-pod',
+        '--kubeconfig',
+        kubeconfig,
+        '--manifest',
+        manifest,
+        '--answers',
+        answers,
+        '--json',
+        '--time-scale',
+        String(speed),
+      ],
       io,
     );
     // The learner finishes the lesson while the grader watches: delete the Pod.
@@ -98,7 +113,9 @@ describe('kubegrade grade against a simulated cluster', () => {
     const exitCode = await grading;
 
     const result = JSON.parse(out.join('\n'));
-    expect(result.checks.filter((check: { outcome: string }) => check.outcome !== 'passed')).toEqual([]);
+    expect(
+      result.checks.filter((check: { outcome: string }) => check.outcome !== 'passed'),
+    ).toEqual([]);
     expect(result.score).toBe(result.maxScore);
     expect(exitCode).toBe(0);
     expect(result.kubernetesRequests).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -58,7 +58,7 @@ async function commandFor(entry: AdversarialCase, index: number): Promise<string
   const body = bodyFor(input);
   const kubeconfigFile = join(folder, 'kubeconfig.yaml');
   const manifestFile = join(folder, 'my-pod.yaml');
-  await import('node:fs/promises').then((fs) => fs.mkdir(folder, { recursive: true }));
+  await mkdir(folder, { recursive: true });
   // A case about something else still needs a kubeconfig: a valid one, at a closed local port.
   await writeFile(kubeconfigFile, input.kubeconfig ?? atServer('https://127.0.0.1:9'));
   await writeFile(manifestFile, input.manifest ?? referenceManifest);
@@ -142,7 +142,9 @@ describe("the CLI's outbound policy against the service's", () => {
   it('allows exactly the loopback and private addresses the service refuses, and refuses link-local and metadata like it', () => {
     const addressCases = cliCases.filter(
       (entry) =>
-        entry.api !== undefined && 'code' in entry.api && entry.api.code === 'CLUSTER_ADDRESS_REFUSED',
+        entry.api !== undefined &&
+        'code' in entry.api &&
+        entry.api.code === 'CLUSTER_ADDRESS_REFUSED',
     );
     const allowedOnLearnerMachine = addressCases
       .filter((entry) => 'reachesCluster' in entry.cli)

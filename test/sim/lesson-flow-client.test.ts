@@ -29,8 +29,9 @@ describe('the lesson flow through @kubernetes/client-node', () => {
 
     // Watch from the create's resourceVersion until the pod runs, recording the phases seen.
     const phases: string[] = [];
-    const running = new Promise<k8s.V1Pod>((resolve, reject) => {
-      void new k8s.Watch(kubeConfigFor(cluster))
+    let watchRequest: AbortController | undefined;
+    const runningPod = await new Promise<k8s.V1Pod>((resolve, reject) => {
+      new k8s.Watch(kubeConfigFor(cluster))
         .watch(
           '/api/v1/namespaces/default/pods',
           {
@@ -45,9 +46,11 @@ describe('the lesson flow through @kubernetes/client-node', () => {
             if (err) reject(err instanceof Error ? err : new Error(String(err)));
           },
         )
-        .then((req) => running.finally(() => req.abort()));
+        .then((request) => {
+          watchRequest = request;
+        }, reject);
     });
-    const runningPod = await running;
+    watchRequest?.abort();
     expect(phases[0]).toBe('MODIFIED:Pending');
     expect(phases.every((p) => p.startsWith('MODIFIED:'))).toBe(true);
     expect(runningPod.spec?.nodeName).toBe('sim-node-1');
