@@ -45,7 +45,7 @@ export interface HttpShape {
   contentEncoding?: string;
   headers?: Record<string, string>;
   /** The exact bytes to send instead of the JSON of the body. */
-  rawBody?: (json: string) => string | Buffer;
+  rawBody?: (json: string) => string;
   /** Changes to the JSON body (added fields, replaced fields) before it is sent. */
   body?: (body: Record<string, unknown>) => Record<string, unknown>;
 }
