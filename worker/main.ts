@@ -1,20 +1,11 @@
-import { ConfigError, loadConfig } from '../src/config/config.js';
+import { loadConfigOrExit } from '../src/config/config.js';
 import { createLogger } from '../src/logging/logger.js';
 import { openServices } from '../src/runtime/services.js';
 import { startGradingWorker } from './start-grading-worker.js';
 
 /** `npm run worker`: grades attempts until SIGTERM, then lets in-flight jobs finish. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger({ level: config.logLevel, name: 'kubegrade-worker' });
   const services = await openServices(config, logger, 'worker');
   const worker = await startGradingWorker({ config, services, logger });

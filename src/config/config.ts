@@ -194,3 +194,16 @@ function readSecretKeys(value: string | undefined, nodeEnv: Config['nodeEnv']): 
     throw new ConfigError([`CLUSTER_SECRET_KEYS: ${(error as Error).message}`]);
   }
 }
+
+/** For process entry points: a bad configuration ends the process with the message, exit 1. */
+export function loadConfigOrExit(environment: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(environment);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

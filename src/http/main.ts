@@ -1,20 +1,11 @@
-import { ConfigError, loadConfig } from '../config/config.js';
+import { loadConfigOrExit } from '../config/config.js';
 import { createLogger } from '../logging/logger.js';
 import { openServices } from '../runtime/services.js';
 import { startApiServer } from './server.js';
 
 /** `npm start`: the API process. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger({ level: config.logLevel, name: 'kubegrade-api' });
   const services = await openServices(config, logger, 'producer');
   const { stop } = await startApiServer(services);
