@@ -164,11 +164,44 @@ export class AttemptRepository {
    * attempt is already finished, so a duplicate delivery of the job does not grade twice.
    */
   async markRunning(id: string, startedAt: Date): Promise<boolean> {
-    const updated = await this.prisma.attempt.updateMany({
-      where: { id, status: { in: ['queued', 'running'] } },
-      data: { status: 'running', startedAt, gradingRuns: { increment: 1 } },
+    return this.prisma.$transaction(async (tx) => {
+      const updated = await tx.attempt.updateMany({
+        where: { id, status: { in: ['queued', 'running'] } },
+        data: { status: 'running', startedAt, gradingRuns: { increment: 1 } },
+      });
+      // A new run starts from nothing: progress shown by a crashed or retried run is dropped.
+      if (updated.count === 1) await tx.checkResult.deleteMany({ where: { attemptId: id } });
+      return updated.count === 1;
     });
-    return updated.count === 1;
+  }
+
+  /**
+   * Shows one graded check while the attempt is still running, so the learner can follow the
+   * grader (the lesson's second moment waits for them to delete their Pod). The final saveGrade
+   * replaces these rows.
+   */
+  async recordCheckProgress(
+    id: string,
+    check: AttemptGrade['checks'][number],
+    position: number,
+  ): Promise<void> {
+    const running = await this.prisma.attempt.count({ where: { id, status: 'running' } });
+    if (running === 0) return;
+    const row = {
+      position,
+      title: check.title,
+      outcome: check.outcome,
+      pointsAwarded: check.points,
+      pointsPossible: check.maxPoints,
+      message: check.message,
+      hint: check.hint ?? null,
+      details: check.details as object,
+    };
+    await this.prisma.checkResult.upsert({
+      where: { attemptId_checkId: { attemptId: id, checkId: check.id } },
+      create: { attemptId: id, checkId: check.id, ...row },
+      update: row,
+    });
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { AssessmentCatalog } from '../assessments/assessment-catalog.js';
 import { gradeAttempt } from '../grading/grade-attempt.js';
+import type { CheckGrade } from '../grading/attempt-grade.js';
 import type { GradingClock } from '../grading/grading-clock.js';
 import type { LearnerClusterConnection } from '../cluster/connect-learner-cluster.js';
 import type { Logger } from '../logging/logger.js';
@@ -72,6 +73,17 @@ export async function gradeStoredAttempt(
           signal,
         })
       : undefined;
+  // Progress rows are written in order, one at a time; a failed write costs only the display.
+  let progress = Promise.resolve();
+  let position = 0;
+  const showProgress = (check: CheckGrade) => {
+    const at = position++;
+    progress = progress
+      .then(() => deps.attempts.recordCheckProgress(attemptId, check, at))
+      .catch((error: unknown) =>
+        deps.logger.warn({ err: error, checkId: check.id }, 'could not record progress'),
+      );
+  };
   let grade;
   try {
     grade = await gradeAttempt({
@@ -80,9 +92,11 @@ export async function gradeStoredAttempt(
       ...(cluster ? { cluster: cluster.reader, namespace: cluster.namespace } : {}),
       ...(deps.clock ? { clock: deps.clock } : {}),
       signal,
+      onCheckGraded: showProgress,
     });
   } finally {
     cluster?.close();
+    await progress;
   }
   // A run that outlived its time limit has been given up on: its result must not be stored.
   signal.throwIfAborted();
