@@ -23,7 +23,30 @@ export function createGradingQueue(options: GradingQueueOptions): GradingQueue {
   });
 }
 
-/** Job id = attempt id, so enqueueing the same attempt twice is a no-op in BullMQ. */
-export async function enqueueGrading(queue: GradingQueue, attemptId: string): Promise<void> {
-  await queue.add(gradingJobName, { attemptId, schemaVersion: 1 }, { jobId: attemptId });
+/**
+ * Job id = attempt id, so enqueueing the same attempt twice is a no-op in BullMQ. With Redis
+ * down, BullMQ waits for a connection indefinitely; the API must answer instead, so the wait is
+ * bounded. A job that lands after the caller gave up finds no attempt and is dropped.
+ */
+export async function enqueueGrading(
+  queue: GradingQueue,
+  attemptId: string,
+  options: { timeoutMs?: number } = {},
+): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 3_000;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`the queue did not accept the job within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([
+      queue.add(gradingJobName, { attemptId, schemaVersion: 1 }, { jobId: attemptId }),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
