@@ -187,16 +187,7 @@ export class AttemptRepository {
   ): Promise<void> {
     const running = await this.prisma.attempt.count({ where: { id, status: 'running' } });
     if (running === 0) return;
-    const row = {
-      position,
-      title: check.title,
-      outcome: check.outcome,
-      pointsAwarded: check.points,
-      pointsPossible: check.maxPoints,
-      message: check.message,
-      hint: check.hint ?? null,
-      details: check.details as object,
-    };
+    const row = checkResultColumns(check, position);
     await this.prisma.checkResult.upsert({
       where: { attemptId_checkId: { attemptId: id, checkId: check.id } },
       create: { attemptId: id, checkId: check.id, ...row },
@@ -240,14 +231,7 @@ export class AttemptRepository {
         data: grade.checks.map((check, position) => ({
           attemptId: id,
           checkId: check.id,
-          position,
-          title: check.title,
-          outcome: check.outcome,
-          pointsAwarded: check.points,
-          pointsPossible: check.maxPoints,
-          message: check.message,
-          hint: check.hint ?? null,
-          details: check.details as object,
+          ...checkResultColumns(check, position),
         })),
       });
       await tx.quizAnswer.createMany({
@@ -319,4 +303,17 @@ export class AttemptRepository {
     });
     return rows.map((row) => row.id);
   }
+}
+
+function checkResultColumns(check: AttemptGrade['checks'][number], position: number) {
+  return {
+    position,
+    title: check.title,
+    outcome: check.outcome,
+    pointsAwarded: check.points,
+    pointsPossible: check.maxPoints,
+    message: check.message,
+    hint: check.hint ?? null,
+    details: check.details as object,
+  };
 }
