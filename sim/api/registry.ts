@@ -1,6 +1,6 @@
 /**
  * The API server's registry: create, update, patch and delete with kube-apiserver's rules
- * (defaults, admission, validation, optimistic concurrency, graceful deletion, finalizers).
+ * (defaults, admission, validation, optimistic concurrency; deletion is in `deletion.ts`).
  * The HTTP layer and the simulated controllers both write through it, so an object made by a
  * controller looks like one made through the API.
  */
@@ -12,6 +12,12 @@ import type { ObjectStore } from '../store/object-store.js';
 import { matchFields, parseFieldSelector, parseLabelSelector } from '../store/selectors.js';
 import { cloneJson, isRecord, sameJson, type KubeObject } from '../types.js';
 import { canonicalObject } from './key-order.js';
+import {
+  deleteObject,
+  removeIfFinalized,
+  type DeleteOptions,
+  type DeleteResult,
+} from './deletion.js';
 import { managedFieldsOf, recordManager } from './managed-fields.js';
 import { applyPatch, strategicMerge, type PatchType } from './patch.js';
 import { namespacesResource } from './resources/index.js';
@@ -20,6 +26,7 @@ import {
   type CreateContext,
   type ResourceDefinition,
 } from './resources/resource-definition.js';
+import { storeScope } from './store-scope.js';
 
 /** The alphabet kube-apiserver uses for generated name suffixes (no vowels, no look-alikes). */
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -44,23 +51,18 @@ export interface CreateOptions extends WriteOptions {
   keepStatus?: boolean;
 }
 
-export interface DeleteOptions {
-  gracePeriodSeconds?: number;
-  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
-  preconditions?: { uid?: string; resourceVersion?: string };
-  dryRun?: boolean;
-}
-
 export interface ListOptions {
   labelSelector?: string;
   fieldSelector?: string;
 }
 
-/** A delete answers with the object (still terminating, or as deleted) or a Success Status. */
-export type DeleteResult = { object: KubeObject } | { status: Record<string, unknown> };
-
-export const FOREGROUND_FINALIZER = 'foregroundDeletion';
-export const ORPHAN_FINALIZER = 'orphan';
+// Part of the registry's API: its callers name delete options and finalizers through it.
+export {
+  FOREGROUND_FINALIZER,
+  ORPHAN_FINALIZER,
+  type DeleteOptions,
+  type DeleteResult,
+} from './deletion.js';
 
 export class Registry {
   constructor(
@@ -70,7 +72,7 @@ export class Registry {
   ) {}
 
   get(def: ResourceDefinition, namespace: string | undefined, name: string): KubeObject {
-    return this.store.get(def, scope(def, namespace), name);
+    return this.store.get(def, storeScope(def, namespace), name);
   }
 
   find(
@@ -78,7 +80,7 @@ export class Registry {
     namespace: string | undefined,
     name: string,
   ): KubeObject | undefined {
-    return this.store.find(def, scope(def, namespace), name);
+    return this.store.find(def, storeScope(def, namespace), name);
   }
 
   list(
@@ -87,7 +89,7 @@ export class Registry {
     options: ListOptions = {},
   ): KubeObject[] {
     const matches = this.selector(def, options);
-    return this.store.list(def, scope(def, namespace)).filter(matches);
+    return this.store.list(def, storeScope(def, namespace)).filter(matches);
   }
 
   /** A predicate for `labelSelector`/`fieldSelector`; throws 400 for an unsupported field label. */
@@ -114,7 +116,7 @@ export class Registry {
     options: CreateOptions,
   ): KubeObject {
     const object = this.decode(def, body);
-    const ns = scope(def, namespace);
+    const ns = storeScope(def, namespace);
     if (!object.metadata.name && object.metadata.generateName) {
       object.metadata.name = `${object.metadata.generateName}${randomSuffix(5)}`;
     }
@@ -229,6 +231,7 @@ export class Registry {
     return undefined;
   }
 
+  /** DELETE with kube-apiserver's protocol: preconditions, grace period, finalizers. */
   delete(
     def: ResourceDefinition,
     namespace: string | undefined,
@@ -236,106 +239,25 @@ export class Registry {
     options: DeleteOptions = {},
   ): DeleteResult {
     const current = this.get(def, namespace, name);
-    const pre = options.preconditions;
-    if (pre?.uid && pre.uid !== current.metadata.uid) {
-      throw new ApiError(
-        409,
-        'Conflict',
-        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid ?? ''}`,
-        {
-          name,
-          ...(def.group ? { group: def.group } : {}),
-          kind: def.resource,
-        },
-      );
-    }
-    if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
-      throw new ApiError(
-        409,
-        'Conflict',
-        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion ?? ''}`,
-        {
-          name,
-          ...(def.group ? { group: def.group } : {}),
-          kind: def.resource,
-        },
-      );
-    }
-    if (
-      options.gracePeriodSeconds !== undefined &&
-      (!Number.isInteger(options.gracePeriodSeconds) || options.gracePeriodSeconds < 0)
-    ) {
-      throw invalid('', 'DeleteOptions', '', [
-        {
-          reason: 'FieldValueInvalid',
-          message: `Invalid value: ${options.gracePeriodSeconds}: must be greater than or equal to 0`,
-          field: 'gracePeriodSeconds',
-        },
-      ]);
-    }
-    if (options.dryRun) return { object: current };
-    const next = cloneJson(current);
-    const finalizers = new Set(next.metadata.finalizers ?? []);
-    if (options.propagationPolicy === 'Foreground') finalizers.add(FOREGROUND_FINALIZER);
-    if (options.propagationPolicy === 'Orphan') finalizers.add(ORPHAN_FINALIZER);
-    const now = this.clock.now();
-
-    if (def === namespacesResource) {
-      next.metadata.deletionTimestamp ??= formatTime(now);
-      next.metadata.deletionGracePeriodSeconds ??= 0;
-      next.status = { phase: 'Terminating' };
-      return { object: this.store.update(def, next) };
-    }
-
-    let grace = 0;
-    if (def.gracefulDelete) {
-      const spec = isRecord(next.spec) ? next.spec : {};
-      const status = isRecord(next.status) ? next.status : {};
-      grace =
-        options.gracePeriodSeconds ??
-        (typeof spec.terminationGracePeriodSeconds === 'number'
-          ? spec.terminationGracePeriodSeconds
-          : 30);
-      // A pod no kubelet runs (unscheduled, or already finished) goes at once.
-      if (!spec.nodeName || status.phase === 'Succeeded' || status.phase === 'Failed') grace = 0;
-      if (next.metadata.deletionGracePeriodSeconds !== undefined)
-        grace = Math.min(grace, next.metadata.deletionGracePeriodSeconds);
-    }
-    const alreadyTerminating = next.metadata.deletionTimestamp !== undefined;
-    next.metadata.finalizers = finalizers.size > 0 ? [...finalizers] : undefined;
-    if (next.metadata.finalizers === undefined) delete next.metadata.finalizers;
-    if (
-      !alreadyTerminating ||
-      (def.gracefulDelete && grace < (current.metadata.deletionGracePeriodSeconds ?? Infinity))
-    ) {
-      next.metadata.deletionTimestamp = formatTime(new Date(now.getTime() + grace * 1000));
-      next.metadata.deletionGracePeriodSeconds = grace;
-    }
-    const canGoNow = finalizers.size === 0 && (!def.gracefulDelete || grace === 0);
-    if (canGoNow && !def.gracefulDelete) {
-      const removed = this.store.remove(def, scope(def, namespace), name);
-      return { status: successStatus(def, removed) };
-    }
-    const marked = sameJson(next, current) ? current : this.store.update(def, next);
-    if (canGoNow) return { object: this.store.remove(def, scope(def, namespace), name) };
-    return { object: marked };
+    return deleteObject({
+      store: this.store,
+      clock: this.clock,
+      def,
+      namespace,
+      name,
+      current,
+      options,
+    });
   }
 
   /** Removes a terminating object once nothing holds it (no finalizers, grace period over). */
   finalizeIfReady(def: ResourceDefinition, object: KubeObject): void {
-    if (object.metadata.deletionTimestamp === undefined) return;
-    if ((object.metadata.finalizers ?? []).length > 0) return;
-    if (def === namespacesResource) return;
-    if (def.gracefulDelete && object.metadata.deletionGracePeriodSeconds !== 0) return;
-    const stillThere = this.find(def, object.metadata.namespace, object.metadata.name ?? '');
-    if (stillThere && stillThere.metadata.uid === object.metadata.uid) {
-      this.store.remove(def, scope(def, object.metadata.namespace), object.metadata.name ?? '');
-    }
+    removeIfFinalized(this.store, def, object);
   }
 
   /** Removes an object without any deletion protocol (the namespace controller's last step). */
   purge(def: ResourceDefinition, namespace: string | undefined, name: string): void {
-    if (this.find(def, namespace, name)) this.store.remove(def, scope(def, namespace), name);
+    if (this.find(def, namespace, name)) this.store.remove(def, storeScope(def, namespace), name);
   }
 
   private replace(
@@ -489,23 +411,4 @@ export class Registry {
       );
     }
   }
-}
-
-function scope(def: ResourceDefinition, namespace: string | undefined): string | undefined {
-  return def.namespaced ? namespace : undefined;
-}
-
-function successStatus(def: ResourceDefinition, removed: KubeObject): Record<string, unknown> {
-  return {
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Success',
-    details: {
-      name: removed.metadata.name,
-      ...(def.group ? { group: def.group } : {}),
-      kind: def.resource,
-      uid: removed.metadata.uid,
-    },
-  };
 }

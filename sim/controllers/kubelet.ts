@@ -1,7 +1,7 @@
 /**
  * The simulated kubelet of one node. For each pod bound to its node it creates a sandbox (pod
- * IP), pulls images from the catalogue after a delay (Pulling/Pulled, or ErrImagePull then
- * ImagePullBackOff with a doubling back-off), creates and starts containers (Created/Started),
+ * IP), gets each container's image through its image puller (`image-puller.ts`: Pulling/Pulled,
+ * or ErrImagePull then ImagePullBackOff), creates and starts containers (Created/Started),
  * restarts exited ones by the restart policy (CrashLoopBackOff), and on deletion stops them
  * (Killing) before removing the pod. Status is written through the `status` subresource.
  */
@@ -12,12 +12,14 @@ import type { Registry } from '../api/registry.js';
 import { podsResource } from '../api/resources/index.js';
 import type { ObjectStore, StoreEvent } from '../store/object-store.js';
 import { resourceKeyOf } from '../store/object-store.js';
-import type { Container, Pod } from '../types.js';
-import { behaviourFor, type ContainerBehaviour } from './container-behaviour.js';
+import type { Pod } from '../types.js';
+import { behaviourFor } from './container-behaviour.js';
 import type { ContainerLogs } from './container-logs.js';
 import type { EventRecorder } from './event-recorder.js';
-import { parseImageReference, type ImageCatalogue, type ParsedImage } from './image-catalogue.js';
-import { kubeletStatus, type ContainerRuntime } from './pod-status.js';
+import { parseImageReference, type ImageCatalogue } from './image-catalogue.js';
+import { ImagePuller, imageReference } from './image-puller.js';
+import type { ContainerProcess, PodRuntime } from './pod-runtime.js';
+import { kubeletStatus } from './pod-status.js';
 
 export interface KubeletTimings {
   /** Sandbox creation until the pod has an IP. */
@@ -56,37 +58,23 @@ export interface KubeletOptions {
   images: ImageCatalogue;
 }
 
-interface ContainerProcess extends ContainerRuntime {
-  spec: Container;
-  parsed?: ParsedImage;
-  behaviour?: ContainerBehaviour;
-  pullBackoffMs: number;
-  crashBackoffMs: number;
-  timer?: number;
-}
-
-interface PodRuntime {
-  uid: string;
-  namespace: string;
-  name: string;
-  podIP?: string;
-  startTime: string;
-  containers: ContainerProcess[];
-  terminating: boolean;
-  timers: Set<number>;
-}
-
-function goDuration(ms: number): string {
-  return `${Number((ms / 1000).toFixed(9))}s`;
-}
-
 export class Kubelet {
   private readonly pods = new Map<string, PodRuntime>();
-  private readonly pulled = new Set<string>();
+  private readonly puller: ImagePuller;
   private nextIp = 5;
   private unsubscribe: () => void = () => {};
 
-  constructor(private readonly o: KubeletOptions) {}
+  constructor(private readonly o: KubeletOptions) {
+    this.puller = new ImagePuller({
+      timings: o.timings,
+      images: o.images,
+      event: (runtime, container, type, reason, message) =>
+        this.event(runtime, container, type, reason, message),
+      writeStatus: (runtime) => this.writeStatus(runtime),
+      after: (runtime, ms, run) => this.after(runtime, ms, run),
+      startContainer: (runtime, container) => this.run(runtime, container, true),
+    });
+  }
 
   start(): void {
     this.unsubscribe = this.o.store.subscribe(
@@ -105,7 +93,7 @@ export class Kubelet {
 
   /** Images this node has pulled (`docker.io/library/nginx:1.28`). */
   images(): string[] {
-    return [...this.pulled];
+    return this.puller.images();
   }
 
   private onPodEvent(event: StoreEvent): void {
@@ -183,7 +171,7 @@ export class Kubelet {
   private startContainers(runtime: PodRuntime, index: number): void {
     const container = runtime.containers[index];
     if (!container || runtime.terminating) return;
-    this.ensureImage(runtime, container, () => this.startContainers(runtime, index + 1));
+    this.puller.ensureImage(runtime, container, () => this.startContainers(runtime, index + 1));
   }
 
   private event(
@@ -205,94 +193,6 @@ export class Kubelet {
     });
   }
 
-  private ensureImage(runtime: PodRuntime, c: ContainerProcess, next: () => void): void {
-    const parsed = parseImageReference(c.image);
-    if ('error' in parsed) {
-      c.waitingReason = 'InvalidImageName';
-      c.waitingMessage = `Failed to apply default image tag "${c.image}": ${parsed.error}`;
-      this.event(runtime, c, 'Warning', 'InspectFailed', c.waitingMessage);
-      this.event(runtime, c, 'Warning', 'Failed', 'Error: InvalidImageName');
-      this.writeStatus(runtime);
-      next();
-      return;
-    }
-    c.parsed = parsed;
-    const reference = this.referenceOf(parsed);
-    const policy = c.spec.imagePullPolicy ?? 'IfNotPresent';
-    if (policy !== 'Always' && this.pulled.has(reference)) {
-      this.event(
-        runtime,
-        c,
-        'Normal',
-        'Pulled',
-        `Container image "${c.image}" already present on machine`,
-      );
-      this.run(runtime, c, true);
-      next();
-      return;
-    }
-    if (policy === 'Never') {
-      c.waitingReason = 'ErrImageNeverPull';
-      c.waitingMessage = `Container image "${c.image}" is not present with pull policy of Never`;
-      this.event(runtime, c, 'Warning', 'ErrImageNeverPull', c.waitingMessage);
-      this.event(runtime, c, 'Warning', 'Failed', 'Error: ErrImageNeverPull');
-      this.writeStatus(runtime);
-      next();
-      return;
-    }
-    this.pull(runtime, c, next);
-  }
-
-  private referenceOf(parsed: ParsedImage): string {
-    return parsed.digest
-      ? `${parsed.fullRepository}@${parsed.digest}`
-      : `${parsed.fullRepository}:${parsed.tag ?? 'latest'}`;
-  }
-
-  private pull(runtime: PodRuntime, c: ContainerProcess, next: () => void): void {
-    const parsed = c.parsed;
-    if (!parsed) return;
-    this.event(runtime, c, 'Normal', 'Pulling', `Pulling image "${c.image}"`);
-    const pullMs = this.o.timings.pullMs;
-    this.after(runtime, pullMs, () => {
-      if (this.o.images.exists(parsed)) {
-        this.pulled.add(this.referenceOf(parsed));
-        this.event(
-          runtime,
-          c,
-          'Normal',
-          'Pulled',
-          `Successfully pulled image "${c.image}" in ${goDuration(pullMs)} (${goDuration(pullMs)} including waiting)`,
-        );
-        this.run(runtime, c, true);
-        next();
-        return;
-      }
-      const reference = this.referenceOf(parsed);
-      const error =
-        `rpc error: code = NotFound desc = failed to pull and unpack image "${reference}": ` +
-        `failed to resolve reference "${reference}": ${reference}: not found`;
-      c.waitingReason = 'ErrImagePull';
-      c.waitingMessage = error;
-      this.event(runtime, c, 'Warning', 'Failed', `Failed to pull image "${c.image}": ${error}`);
-      this.event(runtime, c, 'Warning', 'Failed', 'Error: ErrImagePull');
-      this.writeStatus(runtime);
-      next();
-      const backoff = c.pullBackoffMs;
-      c.pullBackoffMs = Math.min(backoff * 2, this.o.timings.maxBackoffMs);
-      this.after(runtime, this.o.timings.syncMs, () => {
-        c.waitingReason = 'ImagePullBackOff';
-        c.waitingMessage = `Back-off pulling image "${c.image}"`;
-        this.event(runtime, c, 'Normal', 'BackOff', c.waitingMessage);
-        this.event(runtime, c, 'Warning', 'Failed', 'Error: ImagePullBackOff');
-        this.writeStatus(runtime);
-      });
-      this.after(runtime, Math.max(backoff, this.o.timings.syncMs + 1), () =>
-        this.pull(runtime, c, () => {}),
-      );
-    });
-  }
-
   /** Creates and starts the container process (after a successful pull or a restart). */
   private run(runtime: PodRuntime, c: ContainerProcess, announce: boolean): void {
     const parsed = c.parsed;
@@ -303,9 +203,7 @@ export class Kubelet {
     c.waitingMessage = undefined;
     c.startedAt = formatTime(now);
     c.containerID = `containerd://${randomBytes(32).toString('hex')}`;
-    c.resolvedImage = parsed.digest
-      ? `${parsed.fullRepository}@${parsed.digest}`
-      : `${parsed.fullRepository}:${parsed.tag ?? 'latest'}`;
+    c.resolvedImage = imageReference(parsed);
     c.imageID = `${parsed.fullRepository}@${this.o.images.digestOf(parsed)}`;
     if (announce) {
       this.event(runtime, c, 'Normal', 'Created', `Created container ${c.name}`);

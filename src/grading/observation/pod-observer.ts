@@ -2,13 +2,8 @@ import { ClusterReadError } from '../cluster-read-error.js';
 import type { ClusterReader, KubeObject, PodWatchEvent } from '../cluster-reader.js';
 import type { GradingClock } from '../grading-clock.js';
 import { readPodFacts, type PodFacts } from '../kubernetes/pod-facts.js';
-import type {
-  FocusVersion,
-  PhaseTransition,
-  PodAppearance,
-  PodDeletion,
-  SightingSource,
-} from './pod-sightings.js';
+import { PodSightingLog } from './pod-sighting-log.js';
+import type { FocusVersion, PhaseTransition, PodAppearance, PodDeletion } from './pod-sightings.js';
 import { waitForChangeOrTimeout } from './wait-for-change.js';
 
 export interface PodObserverOptions {
@@ -32,7 +27,8 @@ const maxWatchRestarts = 5;
  * (a ReplicaSet's Pod) is seen too.
  *
  * "Could not look" is kept as `failure` and rethrown to every waiter, so all checks that depend
- * on the Pod end as `error` with the same reason.
+ * on the Pod end as `error` with the same reason. What was seen is kept in a `PodSightingLog`;
+ * this class reads, keeps the watch going, and wakes the waiters.
  */
 export class PodObserver {
   readonly namespace: string;
@@ -47,20 +43,18 @@ export class PodObserver {
   private lastResourceVersion: string | undefined;
   private watchesOpened = 0;
   private listeners = new Set<() => void>();
-
-  private readonly present = new Map<string, KubeObject>();
-  private readonly deletions = new Map<string, PodDeletion>();
-  private readonly appearances: PodAppearance[] = [];
-  private readonly knownUids = new Set<string>();
-  private readonly phases = new Map<string, PhaseTransition[]>();
-  private readonly focusVersions: FocusVersion[] = [];
-  private pinnedUid: string | undefined;
+  private readonly sightings: PodSightingLog;
 
   constructor(options: PodObserverOptions) {
     this.reader = options.reader;
     this.clock = options.clock;
     this.namespace = options.namespace;
     this.name = options.name;
+    this.sightings = new PodSightingLog({
+      clock: options.clock,
+      name: options.name,
+      onChange: () => this.notify(),
+    });
     options.signal?.addEventListener('abort', () => void this.close(), { once: true });
   }
 
@@ -78,50 +72,45 @@ export class PodObserver {
   /** The followed Pod as it is now (by the grader's latest knowledge), if it exists. */
   current(): KubeObject | undefined {
     this.throwIfFailed();
-    return [...this.present.values()].find((object) => readPodFacts(object).name === this.name);
+    return this.sightings.current();
   }
 
   /** The Pod the deletion is judged on: the one pinned at the running moment, else the last seen. */
   trackedUid(): string | undefined {
-    if (this.pinnedUid !== undefined) return this.pinnedUid;
-    const seen = this.focusVersions.filter((version) => version.uid !== undefined);
-    return seen[seen.length - 1]?.uid;
+    return this.sightings.trackedUid();
   }
 
   /** The last state seen of a Pod, present or already deleted. */
   lastSeen(uid: string): KubeObject | undefined {
-    return this.present.get(uid) ?? this.deletions.get(uid)?.lastObject;
+    return this.sightings.lastSeen(uid);
   }
 
   /** Fixes which Pod "the learner's Pod" is: the one the grader saw running. */
   pin(uid: string): void {
-    this.pinnedUid ??= uid;
+    this.sightings.pin(uid);
   }
 
   phasesOf(uid: string): PhaseTransition[] {
-    return [...(this.phases.get(uid) ?? [])];
+    return this.sightings.phasesOf(uid);
   }
 
   deletionOf(uid: string): PodDeletion | undefined {
-    return this.deletions.get(uid);
+    return this.sightings.deletionOf(uid);
   }
 
   /** Pods created (watch ADDED) at or after `since`, other than `exceptUid`. */
   appearedSince(since: Date, exceptUid: string): PodAppearance[] {
-    return this.appearances.filter(
-      (appearance) => appearance.uid !== exceptUid && appearance.at >= since,
-    );
+    return this.sightings.appearedSince(since, exceptUid);
   }
 
   /** Every Pod in the namespace the grader knows to exist now, for diagnosing a wrong name. */
   podsInNamespace(): PodFacts[] {
-    return [...this.present.values()].map(readPodFacts);
+    return this.sightings.podsInNamespace();
   }
 
   /** States of the followed name since `since` (the one current then included). */
   versionsSince(since: Date): FocusVersion[] {
-    const index = this.focusVersions.findLastIndex((version) => version.at <= since);
-    return this.focusVersions.slice(Math.max(0, index));
+    return this.sightings.versionsSince(since);
   }
 
   /**
@@ -157,31 +146,20 @@ export class PodObserver {
     await this.start();
     this.throwIfFailed();
     const object = await this.reader.readPod({ namespace: this.namespace, name: this.name });
-    this.applyRead(object, 'confirming-read');
+    this.sightings.recordRead(object, 'confirming-read');
   }
 
   /** What the grader saw, for the attempt's evidence. */
   timeline(): Record<string, unknown> {
-    const uid = this.trackedUid();
-    const deletion = uid === undefined ? undefined : this.deletions.get(uid);
+    const seen = this.sightings.evidence();
     return {
       namespace: this.namespace,
       name: this.name,
-      uid: uid ?? null,
+      uid: seen.uid,
       followingSince: this.startedAt?.toISOString() ?? null,
-      phases: [...this.phases.entries()].map(([podUid, transitions]) => ({
-        uid: podUid,
-        transitions: transitions.map((item) => ({ ...item, at: item.at.toISOString() })),
-      })),
-      deletion:
-        deletion === undefined
-          ? null
-          : { uid: deletion.uid, at: deletion.at.toISOString(), source: deletion.source },
-      podsCreatedWhileWatching: this.appearances.map((item) => ({
-        name: item.name,
-        uid: item.uid,
-        at: item.at.toISOString(),
-      })),
+      phases: seen.phases,
+      deletion: seen.deletion,
+      podsCreatedWhileWatching: seen.podsCreatedWhileWatching,
       watchesOpened: this.watchesOpened,
       failure: this.failure === undefined ? null : { reason: this.failure.reason },
     };
@@ -198,7 +176,7 @@ export class PodObserver {
     this.startedAt = this.clock.now();
     try {
       const object = await this.reader.readPod({ namespace: this.namespace, name: this.name });
-      this.applyRead(object, 'read');
+      this.sightings.recordRead(object, 'read');
       this.lastResourceVersion = object?.metadata?.resourceVersion;
     } catch (error) {
       this.fail(error);
@@ -252,77 +230,9 @@ export class PodObserver {
 
   private applyWatchEvent(event: PodWatchEvent): void {
     const facts = readPodFacts(event.object);
+    // Where the next watch resumes if the server ends this one.
     if (facts.resourceVersion !== undefined) this.lastResourceVersion = facts.resourceVersion;
-    const uid = facts.uid;
-    if (uid === undefined) return;
-    const at = this.clock.now();
-    if (event.type === 'DELETED') {
-      this.markDeleted(uid, at, 'watch', event.object);
-      return;
-    }
-    if (event.type === 'ADDED' && !this.knownUids.has(uid)) {
-      this.appearances.push({ uid, name: facts.name ?? '', at, object: event.object });
-    }
-    this.markPresent(event.object, facts, at);
-  }
-
-  private applyRead(object: KubeObject | undefined, source: SightingSource): void {
-    const at = this.clock.now();
-    if (object !== undefined) {
-      const facts = readPodFacts(object);
-      // The name now belongs to another Pod: the one we knew is gone.
-      for (const [uid, known] of this.present) {
-        if (uid !== facts.uid && readPodFacts(known).name === this.name)
-          this.markDeleted(uid, at, source, known);
-      }
-      this.markPresent(object, facts, at);
-      return;
-    }
-    for (const [uid, known] of this.present) {
-      if (readPodFacts(known).name === this.name) this.markDeleted(uid, at, source, known);
-    }
-    if (this.focusVersions.length === 0)
-      this.focusVersions.push({ at, uid: undefined, object: undefined });
-    this.notify();
-  }
-
-  private markPresent(object: KubeObject, facts: PodFacts, at: Date): void {
-    const uid = facts.uid;
-    if (uid === undefined || this.deletions.has(uid)) return;
-    this.knownUids.add(uid);
-    this.present.set(uid, object);
-    if (facts.name === this.name) {
-      this.focusVersions.push({ at, uid, object });
-      this.notePhase(uid, facts, at);
-    }
-    this.notify();
-  }
-
-  private markDeleted(uid: string, at: Date, source: SightingSource, lastObject: KubeObject): void {
-    if (this.deletions.has(uid)) return;
-    this.knownUids.add(uid);
-    this.present.delete(uid);
-    this.deletions.set(uid, { uid, at, source, lastObject });
-    if (readPodFacts(lastObject).name === this.name)
-      this.focusVersions.push({ at, uid: undefined, object: undefined });
-    this.notify();
-  }
-
-  private notePhase(uid: string, facts: PodFacts, at: Date): void {
-    if (facts.phase === undefined) return;
-    const transitions = this.phases.get(uid) ?? [];
-    if (transitions.length === 0 && facts.phase !== 'Pending') {
-      transitions.push({
-        phase: 'Pending',
-        at,
-        source: 'implied-by-creation',
-        ...(facts.creationTimestamp === undefined ? {} : { clusterTime: facts.creationTimestamp }),
-      });
-    }
-    if (transitions[transitions.length - 1]?.phase !== facts.phase) {
-      transitions.push({ phase: facts.phase, at, source: 'observed' });
-    }
-    this.phases.set(uid, transitions);
+    this.sightings.recordWatchEvent(event, facts);
   }
 
   private fail(error: unknown): void {
