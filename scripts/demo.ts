@@ -16,6 +16,7 @@ import { createLogger } from '../src/logging/logger.js';
 import { migrateDatabase } from '../src/db/migrator.js';
 import { openServices } from '../src/runtime/services.js';
 import { startApiServer } from '../src/http/server.js';
+import type { AttemptView } from '../src/attempts/attempt-view.js';
 import { startGradingWorker } from '../worker/start-grading-worker.js';
 import { startSimulatedCluster } from '../sim/start-simulated-cluster.js';
 
@@ -92,7 +93,7 @@ try {
   // The attempt shows each check as the grader finishes it. Once the running moment is
   // recorded (the last check about it says whether the Pod is bare), the learner deletes the Pod.
   for (let i = 0; i < 600; i += 1) {
-    const progress = (await (await fetch(`${base}/v1/attempts/${id}`)).json()) as AttemptResult;
+    const progress = (await (await fetch(`${base}/v1/attempts/${id}`)).json()) as AttemptView;
     if (progress.checks.some((check) => check.id === 'pod-is-bare')) break;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -102,10 +103,10 @@ try {
   console.log('pod "my-pod" deleted');
 
   step('wait for the grade');
-  let result: AttemptResult | undefined;
+  let result: AttemptView | undefined;
   for (let i = 0; i < 1200; i += 1) {
     const read = await fetch(`${base}/v1/attempts/${id}`);
-    result = (await read.json()) as AttemptResult;
+    result = (await read.json()) as AttemptView;
     if (result.status === 'graded' || result.status === 'not_gradable') break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -117,24 +118,7 @@ try {
   await cluster.stop();
 }
 
-interface AttemptResult {
-  status: string;
-  score: number | null;
-  maxScore: number | null;
-  notGradableReason: string | null;
-  checks: Array<{
-    id: string;
-    title: string;
-    outcome: string;
-    points: number;
-    maxPoints: number;
-    message: string;
-    hint: string | null;
-  }>;
-  quiz: Array<{ questionId: string; points: number; maxPoints: number; matchedConcepts: string[] }>;
-}
-
-function printFeedback(result: AttemptResult | undefined): void {
+function printFeedback(result: AttemptView | undefined): void {
   if (!result) throw new Error('no result');
   console.log(
     `status: ${result.status}${result.notGradableReason ? ` (${result.notGradableReason})` : ''}`,

@@ -60,26 +60,32 @@ function firstPodAttempt() {
   };
 }
 
+/** The learner applies my-pod, waits for Running and submits; a worker is grading. */
+async function submitWhileMyPodRuns(): Promise<{ core: k8s.CoreV1Api; attemptId: string }> {
+  const core = learnerClient();
+  await applyAndWaitRunning(core);
+  services.startWorker({ timeScale: speed });
+  const posted = await request(services.app)
+    .post('/v1/attempts')
+    .send(firstPodAttempt())
+    .expect(202);
+  return { core, attemptId: posted.body.id };
+}
+
 describe('grading an attempt against the learner cluster', () => {
   it('gives full marks for the lesson done right, with the read-only token, and erases the credentials', async () => {
     await start();
-    const core = learnerClient();
-    await applyAndWaitRunning(core);
-    services.startWorker({ timeScale: speed });
-    const posted = await request(services.app)
-      .post('/v1/attempts')
-      .send(firstPodAttempt())
-      .expect(202);
+    const { core, attemptId } = await submitWhileMyPodRuns();
     // The learner follows the grader on the attempt page: the running moment is recorded check by
     // check while the attempt is still running, and the deletion check waits for them.
-    let view = (await request(services.app).get(`/v1/attempts/${posted.body.id}`)).body;
+    let view = (await request(services.app).get(`/v1/attempts/${attemptId}`)).body;
     for (
       let i = 0;
       i < 500 && !view.checks.some((c: { id: string }) => c.id === 'pod-is-bare');
       i += 1
     ) {
       await new Promise((resolve) => setTimeout(resolve, 10));
-      view = (await request(services.app).get(`/v1/attempts/${posted.body.id}`)).body;
+      view = (await request(services.app).get(`/v1/attempts/${attemptId}`)).body;
     }
     expect(view.status).toBe('running');
     expect(view.checks.find((c: { id: string }) => c.id === 'pod-running')?.outcome).toBe('passed');
@@ -88,15 +94,15 @@ describe('grading an attempt against the learner cluster', () => {
     );
     await core.deleteNamespacedPod({ namespace: 'default', name: 'my-pod' });
 
-    const attempt = await waitForFinishedAttempt(services.attempts, posted.body.id, 30_000);
+    const attempt = await waitForFinishedAttempt(services.attempts, attemptId, 30_000);
     expect(attempt.status).toBe('graded');
     expect(attempt.checks.filter((check) => check.outcome !== 'passed')).toEqual([]);
     expect(attempt.score).toBe(attempt.maxScore);
 
-    const row = await services.prisma.attempt.findUniqueOrThrow({ where: { id: posted.body.id } });
+    const row = await services.prisma.attempt.findUniqueOrThrow({ where: { id: attemptId } });
     expect(row.clusterSecret).toBeNull();
     const requests = await services.prisma.evidence.findFirstOrThrow({
-      where: { attemptId: posted.body.id, kind: 'cluster-requests' },
+      where: { attemptId, kind: 'cluster-requests' },
     });
     const summary = requests.data as { count: number };
     // The grader's requests, as the cluster saw them (the learner's own calls use the admin token).
@@ -108,14 +114,8 @@ describe('grading an attempt against the learner cluster', () => {
 
   it('marks the attempt not_gradable with the reason when the grader is forbidden to look, after every try', async () => {
     await start({ cluster: { readOnlyDenied: ['replicasets.apps'] }, jobAttempts: 2 });
-    const core = learnerClient();
-    await applyAndWaitRunning(core);
-    services.startWorker({ timeScale: speed });
-    const posted = await request(services.app)
-      .post('/v1/attempts')
-      .send(firstPodAttempt())
-      .expect(202);
-    const attempt = await waitForFinishedAttempt(services.attempts, posted.body.id, 60_000);
+    const { attemptId } = await submitWhileMyPodRuns();
+    const attempt = await waitForFinishedAttempt(services.attempts, attemptId, 60_000);
 
     expect(attempt.status).toBe('not_gradable');
     expect(attempt.score).toBeNull();
@@ -123,7 +123,7 @@ describe('grading an attempt against the learner cluster', () => {
     const errored = attempt.checks.filter((check) => check.outcome === 'error');
     expect(errored.length).toBeGreaterThan(0);
     expect(attempt.checks.some((check) => check.outcome === 'failed')).toBe(false);
-    const job = await services.queue.getJob(posted.body.id);
+    const job = await services.queue.getJob(attemptId);
     expect(job?.attemptsMade).toBeGreaterThanOrEqual(1);
     expect(attempt.gradingRuns).toBe(2);
   });
