@@ -1,7 +1,8 @@
 /**
  * The simulated API answers with the shapes recorded from a real kube-apiserver 1.26
- * (../shared/k8s-reference/kube-apiserver-1.26): same fields, same Status objects. Values that
- * are unique per run (uids, resourceVersions, timestamps, managedFields sets) are not compared.
+ * (test/fixtures/k8s-reference/kube-apiserver-1.26, kept in the repository): same fields, same
+ * Status objects. Values that are unique per run (uids, resourceVersions, timestamps,
+ * managedFields sets) are not compared.
  */
 import { readFileSync } from 'node:fs';
 import type { SimulatedCluster } from '../../sim/start-simulated-cluster.js';
@@ -13,7 +14,7 @@ import {
   waitFor,
 } from './sim-test-helpers.js';
 
-const REFERENCE = new URL('../../../shared/k8s-reference/kube-apiserver-1.26/', import.meta.url);
+const REFERENCE = new URL('../fixtures/k8s-reference/kube-apiserver-1.26/', import.meta.url);
 
 function recorded(file: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(file, REFERENCE), 'utf8')) as Record<string, unknown>;
