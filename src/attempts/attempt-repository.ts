@@ -70,11 +70,9 @@ export class AttemptRepository {
   /** Stores a new attempt with its quiz answers; the assessment version is recorded once. */
   async insert(attempt: NewAttempt): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
-      await tx.assessment.upsert({
-        where: { id_version: { id: attempt.assessment.id, version: attempt.assessment.version } },
-        create: attempt.assessment,
-        update: {},
-      });
+      // INSERT ... ON CONFLICT DO NOTHING: one atomic statement, so concurrent first submissions
+      // of a version never race (Prisma's upsert reads then inserts, and the loser got P2002).
+      await tx.assessment.createMany({ data: [attempt.assessment], skipDuplicates: true });
       await tx.attempt.create({
         data: {
           id: attempt.id,
