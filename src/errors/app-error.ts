@@ -22,6 +22,10 @@ export const errorCodes = [
   'CLUSTER_ADDRESS_REFUSED',
   'SERVICE_UNAVAILABLE',
   'INTERNAL',
+  'INTEGRATION_URL_REFUSED',
+  'WEBHOOK_ENDPOINT_NOT_FOUND',
+  'WEBHOOK_DELIVERY_NOT_FOUND',
+  'LTI_PLATFORM_NOT_REGISTERED',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];
