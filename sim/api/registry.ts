@@ -89,7 +89,7 @@ export class Registry {
     options: ListOptions = {},
   ): KubeObject[] {
     const matches = this.selector(def, options);
-    return this.store.list(def, storeScope(def, namespace)).filter(matches);
+    return this.store.list(def, storeScope(def, namespace), matches);
   }
 
   /** A predicate for `labelSelector`/`fieldSelector`; throws 400 for an unsupported field label. */

@@ -104,7 +104,11 @@ export function startWatch(
   };
 
   try {
-    unsubscribe = deps.store.subscribe(resourceKeyOf(def), since, onEvent);
+    unsubscribe = deps.store.subscribe(
+      { resourceKey: resourceKeyOf(def), ...(namespace !== undefined ? { namespace } : {}) },
+      since,
+      onEvent,
+    );
   } catch (error) {
     if (error instanceof ApiError) {
       writeEvent(res, 'ERROR', error.toStatus());

@@ -49,7 +49,7 @@ export class DeploymentController {
   constructor(private readonly o: DeploymentControllerOptions) {}
 
   start(): void {
-    this.unsubscribe = this.o.store.subscribe(undefined, this.o.store.currentRevision, (event) =>
+    this.unsubscribe = this.o.store.subscribe({}, this.o.store.currentRevision, (event) =>
       this.onEvent(event),
     );
     for (const d of this.o.registry.list(deploymentsResource, undefined))

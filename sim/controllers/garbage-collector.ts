@@ -40,7 +40,7 @@ export class GarbageCollector {
   ) {}
 
   start(): void {
-    this.unsubscribe = this.store.subscribe(undefined, this.store.currentRevision, (event) =>
+    this.unsubscribe = this.store.subscribe({}, this.store.currentRevision, (event) =>
       this.onEvent(event),
     );
   }

@@ -78,7 +78,7 @@ export class Kubelet {
 
   start(): void {
     this.unsubscribe = this.o.store.subscribe(
-      resourceKeyOf(podsResource),
+      { resourceKey: resourceKeyOf(podsResource) },
       this.o.store.currentRevision,
       (event) => this.onPodEvent(event),
     );

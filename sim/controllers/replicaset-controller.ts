@@ -51,7 +51,7 @@ export class ReplicaSetController {
   constructor(private readonly o: ReplicaSetControllerOptions) {}
 
   start(): void {
-    this.unsubscribe = this.o.store.subscribe(undefined, this.o.store.currentRevision, (event) =>
+    this.unsubscribe = this.o.store.subscribe({}, this.o.store.currentRevision, (event) =>
       this.onEvent(event),
     );
     for (const rs of this.o.registry.list(replicaSetsResource, undefined))

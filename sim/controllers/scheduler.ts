@@ -51,7 +51,7 @@ export class Scheduler {
   constructor(private readonly o: SchedulerOptions) {}
 
   start(): void {
-    this.unsubscribe = this.o.store.subscribe(undefined, this.o.store.currentRevision, (event) =>
+    this.unsubscribe = this.o.store.subscribe({}, this.o.store.currentRevision, (event) =>
       this.onEvent(event),
     );
     this.scheduleAll();
@@ -83,7 +83,11 @@ export class Scheduler {
   }
 
   private scheduleAll(): void {
-    for (const pod of this.o.registry.list(podsResource, undefined) as Pod[]) this.scheduleOne(pod);
+    const waiting: Pod[] = [];
+    this.o.store.scan(podsResource, undefined, (p) => {
+      if (this.wantsScheduling(p as Pod)) waiting.push(p as Pod);
+    });
+    for (const pod of waiting) this.scheduleOne(pod);
   }
 
   private scheduleOne(snapshot: Pod): void {
@@ -94,7 +98,10 @@ export class Scheduler {
     ) as Pod | undefined;
     if (!pod || pod.metadata.uid !== snapshot.metadata.uid || !this.wantsScheduling(pod)) return;
     const nodes = this.o.registry.list(nodesResource, undefined) as Node[];
-    const pods = this.o.registry.list(podsResource, undefined) as Pod[];
+    // Read-only looks at the stored pods: copying every pod of the cluster per decision is what
+    // made scheduling cost grow with the number of namespaces.
+    const pods: Pod[] = [];
+    this.o.store.scan(podsResource, undefined, (p) => pods.push(p as Pod), { ordered: false });
     const want = requestsOf(pod);
     const reasons = new Map<string, number>();
     let insufficient = 0;
