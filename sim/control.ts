@@ -126,7 +126,8 @@ function numberField(body: unknown, field: string): number {
  * `/_sim/...` over HTTPS:
  * GET/DELETE /_sim/requests · POST /_sim/seed · GET /_sim/time · POST /_sim/time/advance {ms}
  * GET/POST/DELETE /_sim/faults · DELETE /_sim/faults/<id> · GET/POST /_sim/images
- * DELETE /_sim/images {repository, tag?}
+ * DELETE /_sim/images {repository, tag?} · GET /_sim/process (CPU and memory of the serving
+ * process, for benchmarks that run the cluster in a process of its own)
  */
 export function controlRoutes(control: SimulatedClusterControl, speed: number) {
   return async (request: {
@@ -145,6 +146,11 @@ export function controlRoutes(control: SimulatedClusterControl, speed: number) {
         return { status: 200, body: { cleared: true } };
       case 'POST /_sim/seed':
         return { status: 201, body: { items: await control.seed(body) } };
+      case 'GET /_sim/process':
+        return {
+          status: 200,
+          body: { pid: process.pid, cpuUsage: process.cpuUsage(), memory: process.memoryUsage() },
+        };
       case 'GET /_sim/time':
         return { status: 200, body: { now: control.now().toISOString(), speed } };
       case 'POST /_sim/time/advance':

@@ -8,7 +8,7 @@ import { startSimulatedCluster } from './start-simulated-cluster.js';
 
 function usage(message: string): never {
   process.stderr.write(
-    `${message}\nusage: npm run sim -- --kubeconfig <file> [--port <n>] [--speed <x>] [--read-only-kubeconfig <file>]\n`,
+    `${message}\nusage: npm run sim -- --kubeconfig <file> [--port <n>] [--speed <x>] [--nodes <n>] [--read-only-kubeconfig <file>]\n`,
   );
   process.exit(2);
 }
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '0' },
       speed: { type: 'string', default: '1' },
       host: { type: 'string', default: '127.0.0.1' },
+      nodes: { type: 'string', default: '1' },
     },
     strict: true,
   });
@@ -32,7 +33,12 @@ async function main(): Promise<void> {
   if (!Number.isFinite(speed) || speed < 0)
     usage(`--speed must be a number >= 0, got ${values.speed}`);
 
-  const cluster = await startSimulatedCluster({ port, speed, host: values.host });
+  const nodeCount = Number(values.nodes);
+  if (!Number.isInteger(nodeCount) || nodeCount < 1 || nodeCount > 100)
+    usage(`--nodes must be 1-100, got ${values.nodes}`);
+  // Each node takes 110 pods, as a kubelet's default maxPods.
+  const nodes = Array.from({ length: nodeCount }, (_, i) => ({ name: `sim-node-${i + 1}` }));
+  const cluster = await startSimulatedCluster({ port, speed, host: values.host, nodes });
   await writeFile(values.kubeconfig, cluster.kubeconfigYaml(), { mode: 0o600 });
   if (values['read-only-kubeconfig']) {
     await writeFile(values['read-only-kubeconfig'], cluster.kubeconfigYaml({ token: 'readOnly' }), {
