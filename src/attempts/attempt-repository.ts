@@ -96,10 +96,10 @@ export class AttemptRepository {
 
   async findByIdempotencyKey(
     key: string,
-  ): Promise<{ id: string; requestHash: string | null } | null> {
+  ): Promise<{ id: string; requestHash: string | null; status: AttemptStatus } | null> {
     return this.prisma.attempt.findUnique({
       where: { idempotencyKey: key },
-      select: { id: true, requestHash: true },
+      select: { id: true, requestHash: true, status: true },
     });
   }
 

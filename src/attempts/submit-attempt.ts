@@ -5,7 +5,7 @@ import { parseManifest } from '../grading/manifest/parse-manifest.js';
 import { validateAnswers } from '../grading/quiz/validate-answers.js';
 import type { Logger } from '../logging/logger.js';
 import type { AttemptRequest } from './attempt-request.js';
-import type { AttemptRepository } from './attempt-repository.js';
+import type { AttemptRepository, AttemptStatus } from './attempt-repository.js';
 
 export interface SubmitAttemptDependencies {
   catalog: AssessmentCatalog;
@@ -46,7 +46,7 @@ export async function submitAttempt(
   const requestHash = hashRequest(request);
   if (idempotencyKey) {
     const earlier = await deps.attempts.findByIdempotencyKey(idempotencyKey);
-    if (earlier) return replayOrRefuse(earlier, requestHash);
+    if (earlier) return replayOrRefuse(deps, earlier, requestHash);
   }
 
   const assessment = deps.catalog.get(request.assessmentId, request.assessmentVersion);
@@ -86,7 +86,7 @@ export async function submitAttempt(
     // Two requests with one key raced: the loser answers as the winner did.
     if (idempotencyKey && isUniqueViolation(error)) {
       const earlier = await deps.attempts.findByIdempotencyKey(idempotencyKey);
-      if (earlier) return replayOrRefuse(earlier, requestHash);
+      if (earlier) return replayOrRefuse(deps, earlier, requestHash);
     }
     throw error;
   }
@@ -94,31 +94,71 @@ export async function submitAttempt(
   try {
     await deps.enqueue(id);
   } catch (error) {
-    // Without a job the attempt would wait forever: take it back and let the client retry.
-    deps.logger.error({ err: error, attemptId: id }, 'could not enqueue attempt; removed it');
-    await deps.attempts.delete(id);
-    throw new AppError(
-      'SERVICE_UNAVAILABLE',
-      'The grading queue is unavailable; try again.',
-      {},
-      {
-        cause: error,
-      },
-    );
+    await withdrawUnqueuedAttempt(deps, id, idempotencyKey, error);
+    throw queueUnavailable(error);
   }
   return { id, created: true };
 }
 
-function replayOrRefuse(
-  earlier: { id: string; requestHash: string | null },
+/**
+ * The attempt is stored but its job could not be queued (Redis is away), and the client is
+ * told 503. With an Idempotency-Key the attempt stays: the client's retry with the same key
+ * finds it and queues it (see replayOrRefuse), and if the client never comes back the stranded
+ * attempts reconciler queues it. Without a key a retry would create a second attempt, so this
+ * one is taken back; if that fails too (PostgreSQL is away as well), it stays, complete and
+ * queued, for the reconciler.
+ */
+async function withdrawUnqueuedAttempt(
+  deps: SubmitAttemptDependencies,
+  id: string,
+  idempotencyKey: string | undefined,
+  enqueueError: unknown,
+): Promise<void> {
+  const log = { err: enqueueError, attemptId: id };
+  if (idempotencyKey) {
+    deps.logger.warn(log, 'could not enqueue attempt; kept for a retry with its Idempotency-Key');
+    return;
+  }
+  try {
+    await deps.attempts.delete(id);
+    deps.logger.warn(log, 'could not enqueue attempt; removed it');
+  } catch (deleteError) {
+    deps.logger.warn(
+      { ...log, deleteError },
+      'could not enqueue attempt nor remove it; left queued for the reconciler',
+    );
+  }
+}
+
+function queueUnavailable(cause: unknown): AppError {
+  return new AppError(
+    'SERVICE_UNAVAILABLE',
+    'The grading queue is unavailable; try again.',
+    {},
+    { cause },
+  );
+}
+
+async function replayOrRefuse(
+  deps: SubmitAttemptDependencies,
+  earlier: { id: string; requestHash: string | null; status: AttemptStatus },
   requestHash: string,
-): SubmittedAttempt {
+): Promise<SubmittedAttempt> {
   if (earlier.requestHash !== requestHash) {
     throw new AppError(
       'IDEMPOTENCY_KEY_REUSED',
       'This Idempotency-Key was already used for a different request.',
       { attemptId: earlier.id },
     );
+  }
+  // The first request may have stored the attempt and then failed to queue it (503): queue it
+  // now. The job id is the attempt id, so an attempt that has its job is not queued twice.
+  if (earlier.status === 'queued') {
+    try {
+      await deps.enqueue(earlier.id);
+    } catch (error) {
+      throw queueUnavailable(error);
+    }
   }
   return { id: earlier.id, created: false };
 }

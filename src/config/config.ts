@@ -18,6 +18,8 @@ const environmentSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
     .default('postgresql://postgres@127.0.0.1:5432/kubegrade'),
+  /** How long a query waits for a PostgreSQL connection before the request answers 503. */
+  DATABASE_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
@@ -35,6 +37,10 @@ const environmentSchema = z.object({
   JOB_TIMEOUT_MS: positiveInt.default(15 * 60_000),
   JOB_ATTEMPTS: positiveInt.max(20).default(3),
   JOB_BACKOFF_MS: positiveInt.default(2_000),
+  /** How long the API waits for in-flight requests on SIGTERM before closing them anyway. */
+  API_SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+  /** What a 503 (PostgreSQL or Redis unavailable) tells clients in Retry-After, in seconds. */
+  RETRY_AFTER_SECONDS: positiveInt.max(3600).default(5),
   /** How long the worker waits for in-flight jobs on SIGTERM before giving up. */
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(30_000),
   BODY_LIMIT_BYTES: positiveInt.default(256 * 1024),
@@ -61,6 +67,8 @@ const environmentSchema = z.object({
 export type Config = {
   nodeEnv: 'development' | 'test' | 'production';
   databaseUrl: string;
+  /** How long a query waits for a connection (new, or free in a full pool) before failing. */
+  databaseConnectTimeoutMs: number;
   redisUrl: string;
   http: {
     host: string;
@@ -69,6 +77,10 @@ export type Config = {
     trustProxy: boolean;
     /** Exact origins that get CORS headers; empty means none do. */
     corsOrigins: string[];
+    /** SIGTERM: in-flight requests get this long before the API exits anyway. */
+    shutdownTimeoutMs: number;
+    /** Seconds a 503 asks clients to wait (`Retry-After`). */
+    retryAfterSeconds: number;
   };
   logLevel: string;
   queue: { name: string };
@@ -129,6 +141,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   return {
     nodeEnv: env.NODE_ENV,
     databaseUrl: env.DATABASE_URL,
+    databaseConnectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
     redisUrl: env.REDIS_URL,
     http: {
       host: env.HOST,
@@ -136,6 +149,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       trustProxy: env.TRUST_PROXY,
       corsOrigins,
+      shutdownTimeoutMs: env.API_SHUTDOWN_TIMEOUT_MS,
+      retryAfterSeconds: env.RETRY_AFTER_SECONDS,
     },
     logLevel: env.LOG_LEVEL,
     queue: { name: env.QUEUE_NAME },

@@ -7,6 +7,7 @@ import { createAttemptsRouter } from '../attempts/attempts-router.js';
 import type { SubmitAttemptDependencies } from '../attempts/submit-attempt.js';
 import type { Logger } from '../logging/logger.js';
 import { createCorsMiddleware } from './cors.js';
+import { defaultRetryAfterSeconds } from './error-catalogue.js';
 import { createErrorHandler, requireJsonBody, routeNotFound } from './error-handler.js';
 import { createHealthRouter, type ReadinessProbe } from './health-router.js';
 
@@ -22,6 +23,8 @@ export interface AppDependencies {
   trustProxy?: boolean;
   /** Browser origins allowed to call the API cross-origin; none (no CORS headers) by default. */
   corsOrigins?: string[];
+  /** What every 503 tells clients in `Retry-After`, in seconds. */
+  retryAfterSeconds?: number;
 }
 
 /** Builds the Express app from its dependencies; the server entry point owns their lifecycle. */
@@ -33,7 +36,8 @@ export function createApp(deps: AppDependencies): Express {
   if (deps.corsOrigins !== undefined && deps.corsOrigins.length > 0) {
     app.use(createCorsMiddleware(deps.corsOrigins));
   }
-  app.use(createHealthRouter(deps.readiness));
+  const retryAfterSeconds = deps.retryAfterSeconds ?? defaultRetryAfterSeconds;
+  app.use(createHealthRouter(deps.readiness, { retryAfterSeconds }));
 
   const api = express.Router();
   api.use(requireJsonBody);
@@ -43,6 +47,6 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/v1', api);
 
   app.use(routeNotFound);
-  app.use(createErrorHandler(deps.logger));
+  app.use(createErrorHandler(deps.logger, { retryAfterSeconds }));
   return app;
 }

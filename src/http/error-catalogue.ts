@@ -25,3 +25,9 @@ export const httpStatusByCode: Record<ErrorCode, number> = {
   WEBHOOK_DELIVERY_NOT_FOUND: 404,
   LTI_PLATFORM_NOT_REGISTERED: 404,
 };
+
+/**
+ * Every 503 tells the client when to try again (`Retry-After`, in seconds): long enough for a
+ * database failover or a Redis restart, short enough that learners are not kept waiting.
+ */
+export const defaultRetryAfterSeconds = 5;

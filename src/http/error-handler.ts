@@ -1,7 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, isAppError } from '../errors/app-error.js';
+import { isDependencyUnavailable } from '../errors/dependency-unavailable.js';
 import type { Logger } from '../logging/logger.js';
-import { httpStatusByCode } from './error-catalogue.js';
+import { defaultRetryAfterSeconds, httpStatusByCode } from './error-catalogue.js';
 
 /** Errors raised by Express's own body parser, recognised by their documented `type`. */
 function fromBodyParserError(error: unknown): AppError | undefined {
@@ -32,14 +33,37 @@ function fromUndecodableBody(error: unknown): AppError | undefined {
   return new AppError('BODY_NOT_JSON', 'The request body could not be decoded as JSON.');
 }
 
-export function createErrorHandler(logger: Logger): ErrorRequestHandler {
+/**
+ * PostgreSQL or Redis down, restarting or out of connections: the client may try again later,
+ * so it is told 503 and when, never a 500 that reads as a bug.
+ */
+function fromUnavailableDependency(error: unknown): AppError | undefined {
+  if (!isDependencyUnavailable(error)) return undefined;
+  return new AppError(
+    'SERVICE_UNAVAILABLE',
+    'A service kubegrade depends on is unavailable; try again later.',
+    {},
+    { cause: error },
+  );
+}
+
+export function createErrorHandler(
+  logger: Logger,
+  options: { retryAfterSeconds?: number } = {},
+): ErrorRequestHandler {
+  const retryAfter = String(options.retryAfterSeconds ?? defaultRetryAfterSeconds);
   return (error: unknown, req, res, _next) => {
     const known = isAppError(error)
       ? error
-      : (fromBodyParserError(error) ?? fromUndecodableBody(error));
+      : (fromBodyParserError(error) ??
+        fromUndecodableBody(error) ??
+        fromUnavailableDependency(error));
     if (known) {
       const status = httpStatusByCode[known.code];
-      if (status >= 500) logger.error({ err: known, path: req.path }, known.message);
+      // An outage is expected now and then: a warning, not an error that pages someone.
+      if (status === 503) logger.warn({ err: known, path: req.path }, known.message);
+      else if (status >= 500) logger.error({ err: known, path: req.path }, known.message);
+      if (status === 503) res.set('Retry-After', retryAfter);
       res.status(status).json({
         error: { code: known.code, message: known.message, details: known.details },
       });

@@ -6,7 +6,11 @@ export interface ReadinessProbe {
 }
 
 /** Liveness says the process serves; readiness says its dependencies answer too. */
-export function createHealthRouter(probes: ReadinessProbe[], timeoutMs = 2_000): Router {
+export function createHealthRouter(
+  probes: ReadinessProbe[],
+  options: { timeoutMs?: number; retryAfterSeconds: number },
+): Router {
+  const timeoutMs = options.timeoutMs ?? 2_000;
   const router = Router();
 
   router.get('/healthz', (_req, res) => {
@@ -26,6 +30,7 @@ export function createHealthRouter(probes: ReadinessProbe[], timeoutMs = 2_000):
       }),
     );
     const ready = results.every(([, result]) => result.status === 'ok');
+    if (!ready) res.set('Retry-After', String(options.retryAfterSeconds));
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ok' : 'unavailable',
       checks: Object.fromEntries(results),

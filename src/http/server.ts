@@ -1,9 +1,26 @@
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import { enqueueGrading } from '../queue/grading-queue.js';
 import { vetLearnerClusterAccess } from '../cluster/connect-learner-cluster.js';
 import { sealClusterAccess } from '../cluster/sealed-cluster-access.js';
 import type { Services } from '../runtime/services.js';
 import { createApp } from './create-app.js';
+
+/** The API could not listen: the port is taken, or not ours to take. */
+export class ListenError extends Error {
+  constructor(
+    readonly address: string,
+    options: { cause: NodeJS.ErrnoException },
+  ) {
+    const why =
+      options.cause.code === 'EADDRINUSE'
+        ? 'the port is already in use (another kubegrade API or another program holds it)'
+        : options.cause.code === 'EACCES'
+          ? 'permission denied for this port'
+          : options.cause.message;
+    super(`cannot listen on ${address}: ${why}`, options);
+    this.name = 'ListenError';
+  }
+}
 
 /** Starts the API on the configured port; returns a stop function that drains it. */
 export async function startApiServer(
@@ -25,17 +42,39 @@ export async function startApiServer(
     bodyLimitBytes: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
     corsOrigins: config.http.corsOrigins,
+    retryAfterSeconds: config.http.retryAfterSeconds,
   });
-  const server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(config.http.port, config.http.host, () => resolve(listening));
+  const address = `${config.http.host}:${config.http.port}`;
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(config.http.port, config.http.host);
+    listening.once('listening', () => resolve(listening));
+    listening.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new ListenError(address, { cause: error })),
+    );
+  });
+  // Responses being written while the server stops close their connection once sent, so that
+  // keep-alive clients do not hold the process open (and reconnect to a live instance instead).
+  const inFlight = new Set<ServerResponse>();
+  let stopping = false;
+  server.on('request', (_req, res: ServerResponse) => {
+    if (stopping) res.setHeader('Connection', 'close');
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
   });
   logger.info({ address: server.address() }, 'kubegrade API listening');
   return {
     server,
+    /** Stops accepting, closes idle keep-alive connections, and resolves once in-flight requests are answered. */
     stop: () =>
       new Promise<void>((resolve) => {
+        stopping = true;
+        for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
         server.close(() => resolve());
         server.closeIdleConnections();
+        logger.info(
+          { inFlight: inFlight.size },
+          'API stopped accepting; answering in-flight requests',
+        );
       }),
   };
 }

@@ -36,10 +36,15 @@ export async function openServices(
   const catalog = await loadAssessmentCatalog(
     config.assessmentsDir ? { directory: config.assessmentsDir } : {},
   );
-  const prisma = createPrismaClient({ databaseUrl: config.databaseUrl });
-  const redis = createRedisConnection({ url: config.redisUrl, role });
+  const prisma = createPrismaClient({
+    databaseUrl: config.databaseUrl,
+    connectTimeoutMs: config.databaseConnectTimeoutMs,
+    // A session the server ended (restart, 57P01) is replaced on next use; the queries that
+    // needed it fail on their own and become 503s or retries.
+    onConnectionError: (error) => logger.warn({ err: error }, 'postgres connection lost'),
+  });
   // A failed Redis connection is reported by readiness and by the calls that need it.
-  redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+  const redis = createRedisConnection({ url: config.redisUrl, role, logger });
   const queue = createGradingQueue({
     connection: redis,
     name: config.queue.name,
