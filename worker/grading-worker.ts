@@ -1,30 +1,47 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
   gradeStoredAttempt,
   GradingRetryableError,
   type GradeStoredAttemptDependencies,
 } from '../src/attempts/grade-stored-attempt.js';
+import { PermanentGradingFailure } from '../src/attempts/permanent-grading-failure.js';
 import type { Logger } from '../src/logging/logger.js';
 import { gradingJobSchema, type GradingJob } from '../src/queue/grading-job.js';
+import { ParkedAttempts } from './parked-attempts.js';
 
 export interface GradingWorkerOptions {
   connection: Redis;
   queueName: string;
   concurrency: number;
   jobTimeoutMs: number;
-  grading: GradeStoredAttemptDependencies;
+  grading: Omit<GradeStoredAttemptDependencies, 'waitingRoom'>;
+  /** Moves a parked attempt's delayed job forward (its watch saw a change). */
+  wake: (attemptId: string) => Promise<void>;
   logger: Logger;
+}
+
+export interface GradingWorker {
+  worker: Worker<GradingJob>;
+  parked: ParkedAttempts;
+  close: () => Promise<void>;
 }
 
 /**
  * The BullMQ worker that grades attempts. Retries are for faults that may pass (the learner's
- * cluster did not answer, the job ran out of time); a malformed job is never retried.
+ * cluster did not answer, the job ran out of time); a malformed job or a permanent failure is
+ * never retried. A run that reaches a long wait parks: its job is delayed (a worker slot is
+ * free again) and its watch waits in `parked` to wake it.
  */
-export function createGradingWorker(options: GradingWorkerOptions): Worker<GradingJob> {
+export function createGradingWorker(options: GradingWorkerOptions): GradingWorker {
+  const parked = new ParkedAttempts({
+    wake: options.wake,
+    logger: options.logger,
+    graceMs: 30_000,
+  });
   const worker = new Worker<GradingJob>(
     options.queueName,
-    (job) => processGradingJob(job, options),
+    (job, token) => processGradingJob(job, token, options, parked),
     { connection: options.connection, concurrency: options.concurrency, autorun: true },
   );
   worker.on('failed', (job, error) => {
@@ -34,10 +51,22 @@ export function createGradingWorker(options: GradingWorkerOptions): Worker<Gradi
     );
   });
   worker.on('error', (error) => options.logger.error({ err: error }, 'grading worker error'));
-  return worker;
+  return {
+    worker,
+    parked,
+    close: async () => {
+      await worker.close();
+      await parked.closeAll();
+    },
+  };
 }
 
-async function processGradingJob(job: Job<GradingJob>, options: GradingWorkerOptions) {
+async function processGradingJob(
+  job: Job<GradingJob>,
+  token: string | undefined,
+  options: GradingWorkerOptions,
+  parked: ParkedAttempts,
+) {
   const parsed = gradingJobSchema.safeParse(job.data);
   if (!parsed.success) {
     options.logger.error({ jobId: job.id }, 'malformed grading job; dropped');
@@ -54,22 +83,41 @@ async function processGradingJob(job: Job<GradingJob>, options: GradingWorkerOpt
     options.jobTimeoutMs,
   );
   try {
-    logger.info('grading attempt');
+    logger.debug('grading attempt');
     const result = await raceAbort(
       gradeStoredAttempt(
-        { ...options.grading, logger },
+        { ...options.grading, logger, waitingRoom: parked },
         { attemptId, isLastTry, signal: controller.signal },
       ),
       controller.signal,
     );
+    if (result.status === 'parked') {
+      const journalSize = result.held.journal.size;
+      await job.moveToDelayed(Date.now() + Math.ceil(result.delayMs), token);
+      parked.hold(attemptId, result.held, result.delayMs, journalSize);
+      logger.debug({ delayMs: Math.round(result.delayMs) }, 'grading parked');
+      throw new DelayedError();
+    }
     logger.info({ ...result, ms: Date.now() - startedAt }, 'grading finished');
     return result;
   } catch (error) {
+    if (error instanceof DelayedError) throw error;
+    if (error instanceof PermanentGradingFailure) {
+      logger.warn({ code: error.code }, 'attempt can never be graded');
+      await options.grading.attempts.markNotGradable(
+        attemptId,
+        error.message,
+        new Date(),
+        error.code,
+      );
+      throw new UnrecoverableError(error.message);
+    }
     if (!isLastTry) {
       logger.warn({ err: error }, 'grading will be retried');
       throw error;
     }
     // The last try failed for a reason outside the learner's control: say so on the attempt.
+    // If this write fails too (the database is away), the job fails and the reconciler ends it.
     const reason =
       error instanceof GradingRetryableError || controller.signal.aborted
         ? (error as Error).message

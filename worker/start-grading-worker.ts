@@ -1,13 +1,11 @@
-import { openClusterAccess } from '../src/cluster/sealed-cluster-access.js';
-import { connectLearnerCluster } from '../src/cluster/connect-learner-cluster.js';
 import type { Config } from '../src/config/config.js';
 import type { Logger } from '../src/logging/logger.js';
 import { createRedisConnection } from '../src/queue/redis-connection.js';
+import { createGradingDependencies } from '../src/runtime/grading-dependencies.js';
 import type { Services } from '../src/runtime/services.js';
-import { createScaledClock } from '../src/grading/grading-clock.js';
 import { startClusterSecretSweep } from './cluster-secret-sweep.js';
 import { createGradingWorker } from './grading-worker.js';
-import { requeueStrandedAttempts } from './requeue-stranded-attempts.js';
+import { startReconciler } from './reconcile-stranded-attempts.js';
 
 /** A running grading worker wired to the services; `stop()` lets in-flight jobs finish. */
 export async function startGradingWorker(options: {
@@ -17,29 +15,37 @@ export async function startGradingWorker(options: {
 }): Promise<{ stop: () => Promise<void> }> {
   const { config, services, logger } = options;
   const connection = createRedisConnection({ url: config.redisUrl, role: 'worker' });
-  const worker = createGradingWorker({
+  connection.on('error', (error) => logger.warn({ err: error }, 'worker redis connection error'));
+  const grading = createGradingWorker({
     connection,
     queueName: config.queue.name,
     concurrency: config.worker.concurrency,
     jobTimeoutMs: config.worker.jobTimeoutMs,
-    grading: {
+    grading: createGradingDependencies({
       attempts: services.attempts,
+      observations: services.observations,
       catalog: services.catalog,
-      openClusterAccess: (sealed) => openClusterAccess(services.secrets, sealed),
-      connectCluster: (access, { allowInsecureTls, signal }) =>
-        connectLearnerCluster({
-          access,
-          allowInsecureTls,
-          outbound: services.outboundPolicy,
-          requestTimeoutMs: config.cluster.requestTimeoutMs,
-          signal,
-        }),
-      clock: createScaledClock(config.cluster.gradingTimeScale),
+      secrets: services.secrets,
+      outboundPolicy: services.outboundPolicy,
+      requestTimeoutMs: config.cluster.requestTimeoutMs,
+      timeScale: config.cluster.gradingTimeScale,
+      parkAfterMs: config.worker.parkAfterMs,
       logger,
+    }),
+    wake: async (attemptId) => {
+      await (await services.queue.getJob(attemptId))?.promote();
     },
     logger,
   });
-  await requeueStrandedAttempts({ attempts: services.attempts, queue: services.queue, logger });
+  // Attempts whose job was lost (Redis lost its data, an API died between INSERT and enqueue).
+  const reconciler = startReconciler({
+    attempts: services.attempts,
+    queue: services.queue,
+    logger,
+    graceMs: config.worker.reconcileGraceMs,
+    maxRuns: config.worker.maxGradingRuns,
+    intervalMs: config.worker.reconcileIntervalMs,
+  });
   // Credentials of attempts that grading never finished are erased after their time to live.
   const secretSweep = startClusterSecretSweep({
     attempts: services.attempts,
@@ -53,8 +59,9 @@ export async function startGradingWorker(options: {
   );
   return {
     stop: async () => {
+      await reconciler.stop();
       await secretSweep.stop();
-      await worker.close();
+      await grading.close();
       connection.disconnect();
     },
   };

@@ -5,6 +5,8 @@ import { clusterCheckKinds, type ClusterCheckKind } from './format/cluster-check
 export interface Assessment extends AssessmentFile {
   /** sha256 (hex) of the assessment.yaml bytes: tells two edits of the same version apart. */
   contentHash: string;
+  /** The YAML as written: stored with the version, so it stays gradable after a newer one. */
+  source: string;
   /** Sum of all check and quiz points. */
   maxScore: number;
 }

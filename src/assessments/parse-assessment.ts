@@ -61,6 +61,7 @@ export function parseAssessment({ bytes, file, expectedId }: ParseAssessmentOpti
   return {
     ...result.data,
     contentHash: createHash('sha256').update(bytes).digest('hex'),
+    source: Buffer.from(bytes).toString('utf8'),
     maxScore: computeMaxScore(result.data),
   };
 }

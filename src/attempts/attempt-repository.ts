@@ -1,11 +1,23 @@
+import { z } from 'zod';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { AttemptGrade } from '../grading/attempt-grade.js';
+
+/** What the learner should do while grading waits on them, as stored by a parked run. */
+export const nextStepSchema = z.object({
+  action: z.literal('delete-pod'),
+  pod: z.string(),
+  namespace: z.string(),
+  until: z.coerce.date(),
+});
+export type NextStep = z.infer<typeof nextStepSchema>;
 
 /** Everything the attempts component reads and writes in PostgreSQL, and nothing else. */
 
 export interface NewAttempt {
   id: string;
-  assessment: { id: string; version: string; contentHash: string; title: string };
+  assessment: { id: string; version: string; contentHash: string; title: string; source: string };
+  /** The queue whose workers grade it (its reconciler finds it if the job is lost). */
+  queueName: string;
   learnerId: string;
   courseId: string | undefined;
   manifest: string;
@@ -27,6 +39,8 @@ export interface StoredAttempt {
   manifest: string;
   answers: Record<string, string | string[]>;
   notGradableReason: string | null;
+  notGradableCode: string | null;
+  nextStep: NextStep | null;
   score: number | null;
   maxScore: number | null;
   passed: boolean | null;
@@ -82,6 +96,7 @@ export class AttemptRepository {
           courseId: attempt.courseId ?? null,
           manifest: attempt.manifest,
           submittedAnswers: attempt.answers,
+          queueName: attempt.queueName,
           clusterSecret: attempt.clusterSecret ? Buffer.from(attempt.clusterSecret) : null,
           idempotencyKey: attempt.idempotencyKey ?? null,
           requestHash: attempt.requestHash,
@@ -122,6 +137,9 @@ export class AttemptRepository {
       manifest: row.manifest,
       answers: row.submittedAnswers as Record<string, string | string[]>,
       notGradableReason: row.notGradableReason,
+      notGradableCode: row.notGradableCode,
+      nextStep:
+        row.nextStep === null ? null : (nextStepSchema.safeParse(row.nextStep).data ?? null),
       score: toNumber(row.score),
       maxScore: toNumber(row.maxScore),
       passed: row.passed,
@@ -159,17 +177,58 @@ export class AttemptRepository {
 
   /**
    * Moves a queued (or, after a crash, running) attempt to running. Returns false when the
-   * attempt is already finished, so a duplicate delivery of the job does not grade twice.
+   * attempt is already finished, so a duplicate delivery of the job does not grade twice. A run
+   * resuming a parked wait is the same grading run: it does not count as another.
    */
   async markRunning(id: string, startedAt: Date): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
-      const updated = await tx.attempt.updateMany({
-        where: { id, status: { in: ['queued', 'running'] } },
-        data: { status: 'running', startedAt, gradingRuns: { increment: 1 } },
-      });
-      // A new run starts from nothing: progress shown by a crashed or retried run is dropped.
-      if (updated.count === 1) await tx.checkResult.deleteMany({ where: { attemptId: id } });
-      return updated.count === 1;
+    const updated = await this.prisma.$executeRaw`
+      UPDATE attempts
+         SET status = 'running',
+             started_at = COALESCE(started_at, ${startedAt}),
+             grading_runs = grading_runs + CASE WHEN parked_until IS NULL THEN 1 ELSE 0 END,
+             parked_until = NULL
+       WHERE id = ${id}::uuid AND status IN ('queued', 'running')`;
+    return updated === 1;
+  }
+
+  /** A run parked its wait: until when, and what the learner should do meanwhile. */
+  async markParked(id: string, parked: { until: Date; nextStep: NextStep | null }): Promise<void> {
+    await this.prisma.attempt.updateMany({
+      where: { id, status: 'running' },
+      data: {
+        parkedUntil: parked.until,
+        nextStep: parked.nextStep === null ? Prisma.DbNull : (parked.nextStep as object),
+      },
+    });
+  }
+
+  /** The stored text of a rubric version, for attempts whose version is no longer on disk. */
+  async findAssessmentSource(id: string, version: string): Promise<string | null> {
+    const row = await this.prisma.assessment.findUnique({
+      where: { id_version: { id, version } },
+      select: { source: true },
+    });
+    return row?.source ?? null;
+  }
+
+  /**
+   * Unfinished attempts of one queue received before `receivedBefore`: the reconciler checks
+   * that each still has a job.
+   */
+  async listUnfinished(options: {
+    queueName: string;
+    receivedBefore: Date;
+    limit: number;
+  }): Promise<{ id: string; gradingRuns: number }[]> {
+    return this.prisma.attempt.findMany({
+      where: {
+        queueName: options.queueName,
+        status: { in: ['queued', 'running'] },
+        receivedAt: { lt: options.receivedBefore },
+      },
+      select: { id: true, gradingRuns: true },
+      orderBy: { receivedAt: 'asc' },
+      take: options.limit,
     });
   }
 
@@ -201,7 +260,7 @@ export class AttemptRepository {
     id: string,
     grade: AttemptGrade,
     finishedAt: Date,
-    options: { notGradableReason?: string } = {},
+    options: { notGradableReason?: string; notGradableCode?: string } = {},
   ): Promise<void> {
     const notGradable = options.notGradableReason !== undefined;
     await this.prisma.$transaction(async (tx) => {
@@ -219,6 +278,9 @@ export class AttemptRepository {
           finishedAt,
           clusterSecret: null,
           notGradableReason: options.notGradableReason ?? null,
+          notGradableCode: options.notGradableCode ?? null,
+          nextStep: Prisma.DbNull,
+          parkedUntil: null,
         },
       });
       if (finished.count !== 1) throw new AttemptNotRunningError(id);
@@ -254,10 +316,23 @@ export class AttemptRepository {
   }
 
   /** Finishes an unfinished attempt as not gradable; a finished one is left as it is. */
-  async markNotGradable(id: string, reason: string, finishedAt: Date): Promise<boolean> {
+  async markNotGradable(
+    id: string,
+    reason: string,
+    finishedAt: Date,
+    code = 'GRADING_FAILED',
+  ): Promise<boolean> {
     const updated = await this.prisma.attempt.updateMany({
       where: { id, status: { in: ['queued', 'running'] } },
-      data: { status: 'not_gradable', notGradableReason: reason, finishedAt, clusterSecret: null },
+      data: {
+        status: 'not_gradable',
+        notGradableReason: reason,
+        notGradableCode: code,
+        finishedAt,
+        clusterSecret: null,
+        nextStep: Prisma.DbNull,
+        parkedUntil: null,
+      },
     });
     return updated.count === 1;
   }
@@ -283,8 +358,11 @@ export class AttemptRepository {
       data: {
         status: 'not_gradable',
         notGradableReason: options.reason,
+        notGradableCode: 'CLUSTER_SECRET_EXPIRED',
         finishedAt: options.finishedAt,
         clusterSecret: null,
+        nextStep: Prisma.DbNull,
+        parkedUntil: null,
       },
       select: { id: true },
     });

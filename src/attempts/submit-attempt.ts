@@ -11,6 +11,8 @@ export interface SubmitAttemptDependencies {
   catalog: AssessmentCatalog;
   attempts: AttemptRepository;
   enqueue: (attemptId: string) => Promise<void>;
+  /** The queue `enqueue` adds to, recorded on the attempt for that queue's reconciler. */
+  queueName: string;
   sealClusterAccess: (access: NonNullable<AttemptRequest['cluster']>) => Uint8Array;
   /**
    * Refuses cluster access that can never be used (a hostile kubeconfig, an address outside the
@@ -73,7 +75,9 @@ export async function submitAttempt(
         version: assessment.version,
         contentHash: assessment.contentHash,
         title: assessment.title,
+        source: assessment.source,
       },
+      queueName: deps.queueName,
       learnerId: request.learnerId,
       courseId: request.courseId,
       manifest: request.manifest,

@@ -41,6 +41,14 @@ const environmentSchema = z.object({
   API_SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   /** What a 503 (PostgreSQL or Redis unavailable) tells clients in Retry-After, in seconds. */
   RETRY_AFTER_SECONDS: positiveInt.max(3600).default(5),
+  /** Waits on a learner's cluster longer than this park the attempt instead of holding a slot. */
+  PARK_AFTER_MS: positiveInt.default(5_000),
+  /** How often each worker looks for unfinished attempts whose job was lost. */
+  RECONCILE_INTERVAL_MS: positiveInt.default(30_000),
+  /** An attempt younger than this may be between its INSERT and its enqueue: not reconciled. */
+  RECONCILE_GRACE_MS: positiveInt.default(60_000),
+  /** Grading runs (first try, retries, re-enqueues) after which a lost attempt is ended. */
+  MAX_GRADING_RUNS: positiveInt.max(50).default(6),
   /** How long the worker waits for in-flight jobs on SIGTERM before giving up. */
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(30_000),
   BODY_LIMIT_BYTES: positiveInt.default(256 * 1024),
@@ -90,6 +98,10 @@ export type Config = {
     jobAttempts: number;
     jobBackoffMs: number;
     shutdownTimeoutMs: number;
+    parkAfterMs: number;
+    reconcileIntervalMs: number;
+    reconcileGraceMs: number;
+    maxGradingRuns: number;
   };
   assessmentsDir: string | undefined;
   /** Keys that seal cluster credentials at rest; see src/cluster/secret-box.ts. */
@@ -160,6 +172,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       jobAttempts: env.JOB_ATTEMPTS,
       jobBackoffMs: env.JOB_BACKOFF_MS,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      parkAfterMs: env.PARK_AFTER_MS,
+      reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
+      reconcileGraceMs: env.RECONCILE_GRACE_MS,
+      maxGradingRuns: env.MAX_GRADING_RUNS,
     },
     assessmentsDir: env.ASSESSMENTS_DIR,
     clusterSecretKeys,

@@ -4,7 +4,10 @@ import type { CheckContext } from './checks/check-context.js';
 import type { ClusterReader } from './cluster-reader.js';
 import { systemClock, type GradingClock } from './grading-clock.js';
 import { readSubmittedManifest, type SubmittedManifest } from './manifest/submitted-manifest.js';
-import { ClusterObservations } from './observation/cluster-observations.js';
+import {
+  ClusterObservations,
+  type ClusterObservationsOptions,
+} from './observation/cluster-observations.js';
 import { gradeQuiz } from './quiz/grade-quiz.js';
 import { runCheck } from './run-check.js';
 
@@ -21,6 +24,10 @@ export interface GradeAttemptOptions {
   signal?: AbortSignal;
   /** Called as each check is graded, in order (progress for a command line, logs). */
   onCheckGraded?: (check: CheckGrade) => void;
+  /** Before a long wait on the cluster: may end the run with GradingParked (see JournalSession). */
+  park?: ClusterObservationsOptions['park'];
+  /** Told when grading starts waiting for the learner to act (delete the Pod). */
+  onAwaiting?: ClusterObservationsOptions['onAwaiting'];
 }
 
 /**
@@ -40,6 +47,8 @@ export async function gradeAttempt({
   clock = systemClock,
   signal,
   onCheckGraded,
+  park,
+  onAwaiting,
 }: GradeAttemptOptions): Promise<AttemptGrade> {
   const manifest = readSubmittedManifest(submission.manifest);
   const evidence: EvidenceItem[] = [manifestEvidence(manifest)];
@@ -50,6 +59,8 @@ export async function gradeAttempt({
           reader: cluster,
           clock,
           ...(signal === undefined ? {} : { signal }),
+          ...(park === undefined ? {} : { park }),
+          ...(onAwaiting === undefined ? {} : { onAwaiting }),
         });
   const context: CheckContext = {
     assessment,

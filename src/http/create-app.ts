@@ -15,6 +15,7 @@ export interface AppDependencies {
   catalog: AssessmentCatalog;
   attempts: AttemptRepository;
   enqueue: (attemptId: string) => Promise<void>;
+  queueName: string;
   sealClusterAccess: SubmitAttemptDependencies['sealClusterAccess'];
   vetClusterAccess: SubmitAttemptDependencies['vetClusterAccess'];
   readiness: ReadinessProbe[];

@@ -31,6 +31,7 @@ export async function startApiServer(
     catalog: services.catalog,
     attempts: services.attempts,
     enqueue: (attemptId) => enqueueGrading(services.queue, attemptId),
+    queueName: services.queue.name,
     sealClusterAccess: (access) => sealClusterAccess(services.secrets, access),
     vetClusterAccess: (access, { allowInsecureTls }) =>
       vetLearnerClusterAccess({ access, allowInsecureTls, outbound: services.outboundPolicy }),

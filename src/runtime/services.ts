@@ -4,6 +4,7 @@ import {
   type AssessmentCatalog,
 } from '../assessments/assessment-catalog.js';
 import { AttemptRepository } from '../attempts/attempt-repository.js';
+import { ObservationStore } from '../attempts/observation-store.js';
 import { SecretBox } from '../cluster/secret-box.js';
 import { parseOutboundPolicy, type OutboundPolicy } from '../cluster/outbound/outbound-policy.js';
 import type { Config } from '../config/config.js';
@@ -22,6 +23,8 @@ export interface Services {
   queue: GradingQueue;
   catalog: AssessmentCatalog;
   attempts: AttemptRepository;
+  /** Attempts' observation journals (what the grader saw, appended as it saw it). */
+  observations: ObservationStore;
   secrets: SecretBox;
   /** Which learner-cluster addresses may be reached (private ranges are refused by default). */
   outboundPolicy: OutboundPolicy;
@@ -60,6 +63,7 @@ export async function openServices(
     queue,
     catalog,
     attempts: new AttemptRepository(prisma),
+    observations: new ObservationStore(prisma),
     secrets: new SecretBox(config.clusterSecretKeys),
     outboundPolicy: parseOutboundPolicy({
       cidrs: config.cluster.allowCidrs,

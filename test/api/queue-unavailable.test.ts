@@ -34,6 +34,7 @@ describe('POST /v1/attempts when Redis is down', () => {
       catalog: await loadAssessmentCatalog({ directory: fixtureAssessmentsDirectory }),
       attempts: new AttemptRepository(database.prisma),
       enqueue: (attemptId) => enqueueGrading(queue, attemptId, { timeoutMs: 300 }),
+      queueName: queue.name,
       sealClusterAccess: () => new Uint8Array(),
       vetClusterAccess: async () => undefined,
       readiness: [],

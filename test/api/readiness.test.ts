@@ -14,6 +14,7 @@ describe('GET /readyz when Redis cannot be reached', () => {
       catalog: { list: () => [], get: () => undefined } as unknown as AssessmentCatalog,
       attempts: {} as AttemptRepository,
       enqueue: async () => undefined,
+      queueName: 'readiness-test',
       sealClusterAccess: () => new Uint8Array(),
       vetClusterAccess: async () => undefined,
       readiness: [{ name: 'redis', check: async () => void (await redis.ping()) }],

@@ -1,18 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
-import type { Worker } from 'bullmq';
 import {
   loadAssessmentCatalog,
   type AssessmentCatalog,
 } from '../../src/assessments/assessment-catalog.js';
 import { AttemptRepository } from '../../src/attempts/attempt-repository.js';
-import {
-  connectLearnerCluster,
-  vetLearnerClusterAccess,
-} from '../../src/cluster/connect-learner-cluster.js';
+import { vetLearnerClusterAccess } from '../../src/cluster/connect-learner-cluster.js';
 import { parseOutboundPolicy } from '../../src/cluster/outbound/outbound-policy.js';
-import { openClusterAccess, sealClusterAccess } from '../../src/cluster/sealed-cluster-access.js';
-import { createScaledClock } from '../../src/grading/grading-clock.js';
+import { sealClusterAccess } from '../../src/cluster/sealed-cluster-access.js';
 import { SecretBox } from '../../src/cluster/secret-box.js';
 import type { PrismaClient } from '../../src/generated/prisma/client.js';
 import { createApp } from '../../src/http/create-app.js';
@@ -23,7 +18,9 @@ import {
   type GradingQueue,
 } from '../../src/queue/grading-queue.js';
 import { createRedisConnection } from '../../src/queue/redis-connection.js';
-import { createGradingWorker } from '../../worker/grading-worker.js';
+import { createGradingWorker, type GradingWorker } from '../../worker/grading-worker.js';
+import { ObservationStore } from '../../src/attempts/observation-store.js';
+import { createGradingDependencies } from '../../src/runtime/grading-dependencies.js';
 import { createTestDatabase } from './test-database.js';
 
 export const testRedisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -56,7 +53,9 @@ export interface TestServices {
     /** Makes the grader's waits this many times shorter (match the simulated cluster's speed). */
     timeScale?: number;
     clusterRequestTimeoutMs?: number;
-  }) => Worker;
+    /** Waits longer than this (grading time) park the attempt; 5 s as in production by default. */
+    parkAfterMs?: number;
+  }) => GradingWorker;
   close: () => Promise<void>;
 }
 
@@ -97,6 +96,7 @@ export async function openTestServices(
     catalog,
     attempts,
     enqueue: (attemptId) => enqueueGrading(queue, attemptId),
+    queueName,
     sealClusterAccess: (access) => sealClusterAccess(secrets, access),
     vetClusterAccess: (access, { allowInsecureTls }) =>
       vetLearnerClusterAccess({ access, allowInsecureTls, outbound }),
@@ -109,8 +109,9 @@ export async function openTestServices(
     ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
   });
 
-  const workers: Worker[] = [];
+  const workers: GradingWorker[] = [];
   const workerConnections: Array<ReturnType<typeof createRedisConnection>> = [];
+  const observations = new ObservationStore(database.prisma);
   const startWorker: TestServices['startWorker'] = (workerOptions = {}) => {
     const connection = createRedisConnection({ url: testRedisUrl, role: 'worker' });
     workerConnections.push(connection);
@@ -119,20 +120,19 @@ export async function openTestServices(
       queueName,
       concurrency: workerOptions.concurrency ?? 2,
       jobTimeoutMs: workerOptions.jobTimeoutMs ?? 20_000,
-      grading: {
+      grading: createGradingDependencies({
         attempts,
+        observations,
         catalog,
-        openClusterAccess: (sealed) => openClusterAccess(secrets, sealed),
-        connectCluster: (access, { allowInsecureTls, signal }) =>
-          connectLearnerCluster({
-            access,
-            allowInsecureTls,
-            outbound,
-            requestTimeoutMs: workerOptions.clusterRequestTimeoutMs ?? 2_000,
-            signal,
-          }),
-        clock: createScaledClock(workerOptions.timeScale ?? 1),
+        secrets,
+        outboundPolicy: outbound,
+        requestTimeoutMs: workerOptions.clusterRequestTimeoutMs ?? 2_000,
+        timeScale: workerOptions.timeScale ?? 1,
+        parkAfterMs: workerOptions.parkAfterMs ?? 5_000,
         logger,
+      }),
+      wake: async (attemptId) => {
+        await (await queue.getJob(attemptId))?.promote();
       },
       logger,
     });

@@ -37,10 +37,11 @@ export function toClusterReadError(error: unknown, what: string): ClusterReadErr
         httpStatus: status,
       });
     }
+    const retryAfterMs = readRetryAfter(error.headers);
     return new ClusterReadError(
       'SERVER_ERROR',
       `The cluster answered ${status} when reading ${what}.`,
-      { httpStatus: status },
+      { httpStatus: status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
     );
   }
   if (error instanceof ClusterRequestTimeoutError) {
@@ -72,4 +73,13 @@ export function toClusterReadError(error: unknown, what: string): ClusterReadErr
 
 export function isNotFound(error: unknown): boolean {
   return error instanceof ApiException && error.code === 404;
+}
+
+/** Retry-After in seconds (the form kube-apiserver sends), capped so a hostile value cannot stall. */
+function readRetryAfter(headers: Record<string, string> | undefined): number | undefined {
+  const raw = headers?.['retry-after'] ?? headers?.['Retry-After'];
+  if (raw === undefined) return undefined;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0) return undefined;
+  return Math.min(seconds, 30) * 1000;
 }

@@ -61,7 +61,11 @@ export async function judgeDeletedNotRecreated(
   }
 
   const waitUntil = new Date(context.clock.now().getTime() + rule.waitForDeletionSeconds * 1000);
-  let deletion = await observer.waitFor(() => observer.deletionOf(uid), waitUntil, context.signal);
+  let deletion = await observer.waitFor(() => observer.deletionOf(uid), waitUntil, context.signal, {
+    action: 'delete-pod',
+    pod: observer.name,
+    namespace: observer.namespace,
+  });
   if (deletion === undefined) {
     await observer.confirm();
     deletion = observer.deletionOf(uid);

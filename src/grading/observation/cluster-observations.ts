@@ -3,12 +3,14 @@ import type { ClusterReader, KubeObject } from '../cluster-reader.js';
 import type { GradingClock } from '../grading-clock.js';
 import { withoutManagedFields } from '../kubernetes/pod-facts.js';
 import { readEventList } from '../kubernetes/event-facts.js';
-import { PodObserver } from './pod-observer.js';
+import { PodObserver, type PodObserverOptions } from './pod-observer.js';
 
 export interface ClusterObservationsOptions {
   reader: ClusterReader;
   clock: GradingClock;
   signal?: AbortSignal;
+  park?: PodObserverOptions['park'];
+  onAwaiting?: PodObserverOptions['onAwaiting'];
 }
 
 /** Log lines kept as evidence: enough to show what the container printed, not the whole log. */
@@ -24,6 +26,7 @@ export class ClusterObservations {
   private readonly reader: ClusterReader;
   private readonly clock: GradingClock;
   private readonly signal: AbortSignal | undefined;
+  private readonly waiting: Pick<PodObserverOptions, 'park' | 'onAwaiting'>;
   private readonly pods = new Map<string, PodObserver>();
   private readonly reads = new Map<string, Promise<unknown>>();
   private readonly logs = new Map<string, { container: string; text: string }>();
@@ -32,6 +35,10 @@ export class ClusterObservations {
     this.reader = options.reader;
     this.clock = options.clock;
     this.signal = options.signal;
+    this.waiting = {
+      ...(options.park === undefined ? {} : { park: options.park }),
+      ...(options.onAwaiting === undefined ? {} : { onAwaiting: options.onAwaiting }),
+    };
   }
 
   /** The observer following this Pod for the rest of the run (started on first use). */
@@ -44,6 +51,7 @@ export class ClusterObservations {
         clock: this.clock,
         namespace,
         name,
+        ...this.waiting,
         ...(this.signal === undefined ? {} : { signal: this.signal }),
       });
       this.pods.set(key, observer);

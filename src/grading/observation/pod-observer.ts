@@ -2,6 +2,7 @@ import { ClusterReadError } from '../cluster-read-error.js';
 import type { ClusterReader, KubeObject, PodWatchEvent } from '../cluster-reader.js';
 import type { GradingClock } from '../grading-clock.js';
 import { readPodFacts, type PodFacts } from '../kubernetes/pod-facts.js';
+import type { AwaitedAction } from '../journal/grading-parked.js';
 import { PodSightingLog } from './pod-sighting-log.js';
 import type { FocusVersion, PhaseTransition, PodAppearance, PodDeletion } from './pod-sightings.js';
 import { waitForChangeOrTimeout } from './wait-for-change.js';
@@ -13,6 +14,10 @@ export interface PodObserverOptions {
   /** The Pod this observer follows (`my-pod`); other Pods in the namespace are noted too. */
   name: string;
   signal?: AbortSignal;
+  /** Before a wait: may stop the run (GradingParked) so a long wait holds no worker slot. */
+  park?: (until: Date, awaiting?: AwaitedAction) => void;
+  /** Told when the grader starts waiting for the learner to act (the CLI says what to do). */
+  onAwaiting?: (awaiting: AwaitedAction & { deadline: Date }) => void;
 }
 
 /** A server ending the watch this often in a row is not a cluster the grader can follow. */
@@ -44,8 +49,12 @@ export class PodObserver {
   private watchesOpened = 0;
   private listeners = new Set<() => void>();
   private readonly sightings: PodSightingLog;
+  private readonly park: PodObserverOptions['park'];
+  private readonly onAwaiting: PodObserverOptions['onAwaiting'];
 
   constructor(options: PodObserverOptions) {
+    this.park = options.park;
+    this.onAwaiting = options.onAwaiting;
     this.reader = options.reader;
     this.clock = options.clock;
     this.namespace = options.namespace;
@@ -121,14 +130,21 @@ export class PodObserver {
     probe: () => T | undefined,
     deadline: Date,
     signal?: AbortSignal,
+    awaiting?: AwaitedAction,
   ): Promise<T | undefined> {
     await this.start();
+    let told = false;
     for (;;) {
       this.throwIfFailed();
       const answer = probe();
       if (answer !== undefined) return answer;
       const remaining = deadline.getTime() - this.clock.now().getTime();
       if (remaining <= 0) return undefined;
+      if (awaiting !== undefined && !told) {
+        told = true;
+        this.onAwaiting?.({ ...awaiting, deadline });
+      }
+      this.park?.(deadline, awaiting);
       await waitForChangeOrTimeout({
         changed: this.nextChange(),
         milliseconds: remaining,
@@ -206,8 +222,12 @@ export class PodObserver {
           },
         );
       } catch (error) {
-        this.fail(error);
-        return;
+        // A fault that may pass (a dropped connection, a 5xx) ends this watch like a server
+        // timeout would: the Pod is read again and the watch resumes from where it was.
+        if (!(error instanceof ClusterReadError) || !error.mayPass) {
+          this.fail(error);
+          return;
+        }
       }
       if (this.stopWatching.signal.aborted) return;
       restarts = delivered ? 0 : restarts + 1;

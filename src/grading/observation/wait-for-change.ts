@@ -17,7 +17,11 @@ export async function waitForChangeOrTimeout(options: {
   try {
     await Promise.race([
       changed,
-      clock.sleep(Math.max(0, milliseconds), sleeping.signal).catch(() => undefined),
+      // Only our own cancellation is swallowed: a clock that cannot wait (a regrade whose record
+      // ends here) must end the wait with its error, not spin.
+      clock.sleep(Math.max(0, milliseconds), sleeping.signal).catch((error: unknown) => {
+        if (!sleeping.signal.aborted) throw error;
+      }),
     ]);
   } finally {
     sleeping.abort();

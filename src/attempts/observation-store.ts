@@ -1,0 +1,78 @@
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { parseJournalEntries, type JournalEntry } from '../grading/journal/journal-entry.js';
+
+/**
+ * The attempt's observation journal in PostgreSQL: appended as the grader learns things, read
+ * back (and parsed, never cast) when a run resumes or a regrade replays it.
+ */
+export class ObservationStore {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async load(attemptId: string): Promise<JournalEntry[]> {
+    const rows = await this.prisma.observation.findMany({
+      where: { attemptId },
+      orderBy: { seq: 'asc' },
+      select: { entry: true },
+    });
+    return parseJournalEntries(rows.map((row) => row.entry));
+  }
+
+  async append(attemptId: string, entries: readonly JournalEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.prisma.observation.createMany({
+      data: entries.map((entry) => ({ attemptId, entry: entry as object })),
+    });
+  }
+
+  /** A writer for one attempt: entries go out in order, a few at a time, as they come. */
+  recorder(attemptId: string): JournalRecorder {
+    return new JournalRecorder((entries) => this.append(attemptId, entries));
+  }
+}
+
+/**
+ * Writes journal entries in the order they were appended, batching what arrives while a write
+ * is in flight (a watch burst is one INSERT, not ten). A failed write keeps its entries and is
+ * tried again with the next ones; `flush()` reports the failure, so a run never parks or saves
+ * a grade on evidence that is not stored.
+ */
+export class JournalRecorder {
+  private pending: JournalEntry[] = [];
+  private writing: Promise<void> | undefined;
+  private failure: unknown;
+
+  constructor(private readonly write: (entries: readonly JournalEntry[]) => Promise<void>) {}
+
+  readonly append = (entry: JournalEntry): void => {
+    this.pending.push(entry);
+    this.writing ??= this.drain();
+  };
+
+  async flush(): Promise<void> {
+    if (this.pending.length > 0) this.writing ??= this.drain();
+    await this.writing;
+    if (this.failure !== undefined) {
+      const failure = this.failure;
+      this.failure = undefined;
+      throw failure;
+    }
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending;
+        this.pending = [];
+        try {
+          await this.write(batch);
+        } catch (error) {
+          this.pending = [...batch, ...this.pending];
+          this.failure = error;
+          return;
+        }
+      }
+    } finally {
+      this.writing = undefined;
+    }
+  }
+}
