@@ -24,13 +24,23 @@ export interface TestDatabase {
 }
 
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const template = await migratedTemplate();
   const name = randomDatabaseName();
-  await withAdminClient((client) =>
-    client.query(
-      `CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(template)}`,
-    ),
-  );
+  const copyTemplate = async () => {
+    const template = await migratedTemplate();
+    await withAdminClient((client) =>
+      client.query(
+        `CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(template)}`,
+      ),
+    );
+  };
+  try {
+    await copyTemplate();
+  } catch (error) {
+    // A run of another checkout (other migrations) may have dropped our template as outdated.
+    if ((error as { code?: string }).code !== '3D000') throw error;
+    templateInThisProcess = undefined;
+    await copyTemplate();
+  }
   const databaseUrl = databaseUrlFor(name);
   const prisma = createPrismaClient({ databaseUrl, maxConnections: 5 });
   return {

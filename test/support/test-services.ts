@@ -40,6 +40,8 @@ export function createCapturingLogger(): { logger: Logger; lines: string[] } {
 export interface TestServices {
   app: Express;
   prisma: PrismaClient;
+  /** The test's own database, for processes the test starts. */
+  databaseUrl: string;
   attempts: AttemptRepository;
   queue: GradingQueue;
   queueName: string;
@@ -143,6 +145,7 @@ export async function openTestServices(
   return {
     app,
     prisma: database.prisma,
+    databaseUrl: database.databaseUrl,
     attempts,
     queue,
     queueName,
