@@ -19,6 +19,9 @@ import { startApiServer } from '../src/http/server.js';
 import type { AttemptView } from '../src/attempts/attempt-view.js';
 import { startGradingWorker } from '../worker/start-grading-worker.js';
 import { startSimulatedCluster } from '../sim/start-simulated-cluster.js';
+import { createApiKey } from '../src/tenants/create-api-key.js';
+import { createTenant } from '../src/tenants/create-tenant.js';
+import { revokeApiKey } from '../src/tenants/revoke-api-key.js';
 
 const speed = 20;
 const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
@@ -41,10 +44,21 @@ const services = await openServices(config, logger, 'producer');
 const api = await startApiServer(services);
 const worker = await startGradingWorker({ config, services, logger });
 const base = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
+// The demo is an integrator like any other: its own tenant, and a key that can submit and read.
+// (The same as `npx kubegrade admin tenant create` and `admin key create`.)
+const tenant = await createTenant({ tenants: services.tenants }, { name: `demo-${Date.now()}` });
+const { key, apiKey } = await createApiKey(
+  { tenants: services.tenants },
+  { tenantName: tenant.name, scopes: ['attempts:write', 'results:read'] },
+);
+const authorization = { authorization: `Bearer ${key}` };
 
 try {
   console.log(bold('kubegrade demo: "Your First Pod"'));
   console.log(`simulated cluster at ${cluster.url} (time x${speed}); API at ${base}`);
+  console.log(
+    `tenant ${tenant.name}, API key ${apiKey.prefix}... (scopes ${apiKey.scopes.join(', ')})`,
+  );
 
   const manifestPath = fileURLToPath(
     new URL('../assessments/first-pod/reference/my-pod.yaml', import.meta.url),
@@ -74,7 +88,11 @@ try {
   step('submit the attempt (manifest, quiz answer, read-only access to the cluster)');
   const posted = await fetch(`${base}/v1/attempts`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': `demo-${Date.now()}` },
+    headers: {
+      ...authorization,
+      'content-type': 'application/json',
+      'idempotency-key': `demo-${Date.now()}`,
+    },
     body: JSON.stringify({
       assessmentId: 'first-pod',
       learnerId: 'demo-learner',
@@ -93,7 +111,9 @@ try {
   // The attempt shows each check as the grader finishes it. Once the running moment is
   // recorded (the last check about it says whether the Pod is bare), the learner deletes the Pod.
   for (let i = 0; i < 600; i += 1) {
-    const progress = (await (await fetch(`${base}/v1/attempts/${id}`)).json()) as AttemptView;
+    const progress = (await (
+      await fetch(`${base}/v1/attempts/${id}`, { headers: authorization })
+    ).json()) as AttemptView;
     if (progress.checks.some((check) => check.id === 'pod-is-bare')) break;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -105,13 +125,15 @@ try {
   step('wait for the grade');
   let result: AttemptView | undefined;
   for (let i = 0; i < 1200; i += 1) {
-    const read = await fetch(`${base}/v1/attempts/${id}`);
+    const read = await fetch(`${base}/v1/attempts/${id}`, { headers: authorization });
     result = (await read.json()) as AttemptView;
     if (result.status === 'graded' || result.status === 'not_gradable') break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   printFeedback(result);
 } finally {
+  // A demo key has no use afterwards; the tenant stays, with its attempt, for a look in the database.
+  await revokeApiKey({ tenants: services.tenants }, { idOrPrefix: apiKey.id });
   await worker.stop();
   await api.stop();
   await services.close();

@@ -15,6 +15,7 @@ export type NextStep = z.infer<typeof nextStepSchema>;
 
 export interface NewAttempt {
   id: string;
+  tenantId: string;
   assessment: { id: string; version: string; contentHash: string; title: string; source: string };
   /** The queue whose workers grade it (its reconciler finds it if the job is lost). */
   queueName: string;
@@ -31,6 +32,7 @@ export type AttemptStatus = 'queued' | 'running' | 'graded' | 'not_gradable';
 
 export interface StoredAttempt {
   id: string;
+  tenantId: string;
   assessmentId: string;
   assessmentVersion: string;
   learnerId: string;
@@ -90,6 +92,7 @@ export class AttemptRepository {
       await tx.attempt.create({
         data: {
           id: attempt.id,
+          tenantId: attempt.tenantId,
           assessmentId: attempt.assessment.id,
           assessmentVersion: attempt.assessment.version,
           learnerId: attempt.learnerId,
@@ -109,18 +112,30 @@ export class AttemptRepository {
     await this.prisma.attempt.deleteMany({ where: { id } });
   }
 
+  /** Idempotency keys belong to a tenant: another tenant's equal key is a different one. */
   async findByIdempotencyKey(
+    tenantId: string,
     key: string,
   ): Promise<{ id: string; requestHash: string | null; status: AttemptStatus } | null> {
     return this.prisma.attempt.findUnique({
-      where: { idempotencyKey: key },
+      where: { tenantId_idempotencyKey: { tenantId, idempotencyKey: key } },
       select: { id: true, requestHash: true, status: true },
     });
   }
 
+  /** One tenant's attempt; another tenant's id reads exactly like one that does not exist. */
+  async findForTenant(tenantId: string, id: string): Promise<StoredAttempt | null> {
+    return this.findWhere({ id, tenantId });
+  }
+
+  /** Any attempt, whatever its tenant: for the worker, which grades what the queue hands it. */
   async find(id: string): Promise<StoredAttempt | null> {
-    const row = await this.prisma.attempt.findUnique({
-      where: { id },
+    return this.findWhere({ id });
+  }
+
+  private async findWhere(where: { id: string; tenantId?: string }): Promise<StoredAttempt | null> {
+    const row = await this.prisma.attempt.findFirst({
+      where,
       include: {
         checks: { orderBy: { position: 'asc' } },
         quizAnswers: { orderBy: { position: 'asc' } },
@@ -129,6 +144,7 @@ export class AttemptRepository {
     if (!row) return null;
     return {
       id: row.id,
+      tenantId: row.tenantId,
       assessmentId: row.assessmentId,
       assessmentVersion: row.assessmentVersion,
       learnerId: row.learnerId,

@@ -1,10 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../errors/app-error.js';
+import { principalOf, requireScope } from '../http/authentication.js';
 import { parseBody } from '../http/parse-body.js';
 import { attemptRequestSchema } from './attempt-request.js';
 import type { AttemptRepository } from './attempt-repository.js';
 import { toAttemptView } from './attempt-view.js';
+import { readAttempt } from './read-attempt.js';
 import { submitAttempt, type SubmitAttemptDependencies } from './submit-attempt.js';
 
 const idempotencyKeySchema = z
@@ -18,22 +20,20 @@ export function createAttemptsRouter(
 ): Router {
   const router = Router();
 
-  router.post('/', async (req, res) => {
+  router.post('/', requireScope('attempts:write'), async (req, res) => {
     const request = parseBody(attemptRequestSchema, req.body);
     const idempotencyKey = readIdempotencyKey(req.get('Idempotency-Key'));
-    const submitted = await submitAttempt(deps, { request, idempotencyKey });
+    const { tenantId } = principalOf(res);
+    const submitted = await submitAttempt(deps, { tenantId, request, idempotencyKey });
     res
       .status(202)
       .location(`/v1/attempts/${submitted.id}`)
       .json({ id: submitted.id, status: 'queued', location: `/v1/attempts/${submitted.id}` });
   });
 
-  router.get('/:id', async (req, res) => {
-    const id = z.uuid().safeParse(req.params.id);
-    const attempt = id.success ? await deps.attempts.find(id.data) : null;
-    if (!attempt) {
-      throw new AppError('ATTEMPT_NOT_FOUND', 'No attempt with this id.', { id: req.params.id });
-    }
+  router.get('/:id', requireScope('results:read'), async (req, res) => {
+    const { tenantId } = principalOf(res);
+    const attempt = await readAttempt(deps, { tenantId, attemptId: String(req.params.id) });
     res.json(toAttemptView(attempt));
   });
 

@@ -26,6 +26,8 @@ export interface SubmitAttemptDependencies {
 }
 
 export interface SubmitAttemptOptions {
+  /** The tenant the attempt belongs to: the caller's, from its API key. */
+  tenantId: string;
   request: AttemptRequest;
   idempotencyKey: string | undefined;
 }
@@ -43,11 +45,11 @@ export interface SubmittedAttempt {
  */
 export async function submitAttempt(
   deps: SubmitAttemptDependencies,
-  { request, idempotencyKey }: SubmitAttemptOptions,
+  { tenantId, request, idempotencyKey }: SubmitAttemptOptions,
 ): Promise<SubmittedAttempt> {
   const requestHash = hashRequest(request);
   if (idempotencyKey) {
-    const earlier = await deps.attempts.findByIdempotencyKey(idempotencyKey);
+    const earlier = await deps.attempts.findByIdempotencyKey(tenantId, idempotencyKey);
     if (earlier) return replayOrRefuse(deps, earlier, requestHash);
   }
 
@@ -70,6 +72,7 @@ export async function submitAttempt(
   try {
     await deps.attempts.insert({
       id,
+      tenantId,
       assessment: {
         id: assessment.id,
         version: assessment.version,
@@ -89,7 +92,7 @@ export async function submitAttempt(
   } catch (error) {
     // Two requests with one key raced: the loser answers as the winner did.
     if (idempotencyKey && isUniqueViolation(error)) {
-      const earlier = await deps.attempts.findByIdempotencyKey(idempotencyKey);
+      const earlier = await deps.attempts.findByIdempotencyKey(tenantId, idempotencyKey);
       if (earlier) return replayOrRefuse(deps, earlier, requestHash);
     }
     throw error;

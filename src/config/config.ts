@@ -70,6 +70,8 @@ const environmentSchema = z.object({
   CLUSTER_SECRET_TTL_MS: positiveInt.default(60 * 60_000),
   /** How often a worker looks for attempts whose credentials outlived CLUSTER_SECRET_TTL_MS. */
   CLUSTER_SECRET_SWEEP_INTERVAL_MS: positiveInt.default(60_000),
+  /** How long an API process trusts a verified key before looking it up again (revocation delay). */
+  API_KEY_CACHE_TTL_MS: positiveInt.max(300_000).default(5_000),
 });
 
 export type Config = {
@@ -89,6 +91,8 @@ export type Config = {
     shutdownTimeoutMs: number;
     /** Seconds a 503 asks clients to wait (`Retry-After`). */
     retryAfterSeconds: number;
+    /** A revoked key stops working in a running API process within this time. */
+    apiKeyCacheTtlMs: number;
   };
   logLevel: string;
   queue: { name: string };
@@ -163,6 +167,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       corsOrigins,
       shutdownTimeoutMs: env.API_SHUTDOWN_TIMEOUT_MS,
       retryAfterSeconds: env.RETRY_AFTER_SECONDS,
+      apiKeyCacheTtlMs: env.API_KEY_CACHE_TTL_MS,
     },
     logLevel: env.LOG_LEVEL,
     queue: { name: env.QUEUE_NAME },

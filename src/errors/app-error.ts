@@ -26,6 +26,12 @@ export const errorCodes = [
   'WEBHOOK_ENDPOINT_NOT_FOUND',
   'WEBHOOK_DELIVERY_NOT_FOUND',
   'LTI_PLATFORM_NOT_REGISTERED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN_SCOPE',
+  'RATE_LIMITED',
+  'TENANT_EXISTS',
+  'TENANT_NOT_FOUND',
+  'API_KEY_NOT_FOUND',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -6,6 +6,9 @@ import type { AttemptRepository } from '../attempts/attempt-repository.js';
 import { createAttemptsRouter } from '../attempts/attempts-router.js';
 import type { SubmitAttemptDependencies } from '../attempts/submit-attempt.js';
 import type { Logger } from '../logging/logger.js';
+import type { PrincipalCache } from '../tenants/authenticate-api-key.js';
+import type { TenantRepository } from '../tenants/tenant-repository.js';
+import { createAuthenticate } from './authentication.js';
 import { createCorsMiddleware } from './cors.js';
 import { defaultRetryAfterSeconds } from './error-catalogue.js';
 import { createErrorHandler, requireJsonBody, routeNotFound } from './error-handler.js';
@@ -14,6 +17,9 @@ import { createHealthRouter, type ReadinessProbe } from './health-router.js';
 export interface AppDependencies {
   catalog: AssessmentCatalog;
   attempts: AttemptRepository;
+  tenants: TenantRepository;
+  /** Verified API keys, so that a burst from one key does not look its key up every time. */
+  principalCache: PrincipalCache;
   enqueue: (attemptId: string) => Promise<void>;
   queueName: string;
   sealClusterAccess: SubmitAttemptDependencies['sealClusterAccess'];
@@ -41,6 +47,9 @@ export function createApp(deps: AppDependencies): Express {
   app.use(createHealthRouter(deps.readiness, { retryAfterSeconds }));
 
   const api = express.Router();
+  api.use(
+    createAuthenticate({ tenants: deps.tenants, cache: deps.principalCache, logger: deps.logger }),
+  );
   api.use(requireJsonBody);
   api.use(express.json({ limit: deps.bodyLimitBytes, strict: true }));
   api.use('/assessments', createAssessmentsRouter(deps.catalog));

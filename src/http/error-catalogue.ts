@@ -24,6 +24,14 @@ export const httpStatusByCode: Record<ErrorCode, number> = {
   WEBHOOK_ENDPOINT_NOT_FOUND: 404,
   WEBHOOK_DELIVERY_NOT_FOUND: 404,
   LTI_PLATFORM_NOT_REGISTERED: 404,
+  UNAUTHENTICATED: 401,
+  // Another tenant's resources answer 404 (ATTEMPT_NOT_FOUND), never this: 403 is only ever
+  // about what the caller's own key may do, so it reveals nothing about other tenants.
+  FORBIDDEN_SCOPE: 403,
+  RATE_LIMITED: 429,
+  TENANT_EXISTS: 409,
+  TENANT_NOT_FOUND: 404,
+  API_KEY_NOT_FOUND: 404,
 };
 
 /**

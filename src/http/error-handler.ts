@@ -64,6 +64,8 @@ export function createErrorHandler(
       if (status === 503) logger.warn({ err: known, path: req.path }, known.message);
       else if (status >= 500) logger.error({ err: known, path: req.path }, known.message);
       if (status === 503) res.set('Retry-After', retryAfter);
+      // RFC 6750: a 401 names the scheme the client should use.
+      if (known.code === 'UNAUTHENTICATED') res.set('WWW-Authenticate', 'Bearer');
       res.status(status).json({
         error: { code: known.code, message: known.message, details: known.details },
       });

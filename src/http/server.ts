@@ -3,6 +3,7 @@ import { enqueueGrading } from '../queue/grading-queue.js';
 import { vetLearnerClusterAccess } from '../cluster/connect-learner-cluster.js';
 import { sealClusterAccess } from '../cluster/sealed-cluster-access.js';
 import type { Services } from '../runtime/services.js';
+import { createPrincipalCache } from '../tenants/authenticate-api-key.js';
 import { createApp } from './create-app.js';
 
 /** The API could not listen: the port is taken, or not ours to take. */
@@ -30,6 +31,8 @@ export async function startApiServer(
   const app = createApp({
     catalog: services.catalog,
     attempts: services.attempts,
+    tenants: services.tenants,
+    principalCache: createPrincipalCache({ ttlMs: config.http.apiKeyCacheTtlMs }),
     enqueue: (attemptId) => enqueueGrading(services.queue, attemptId),
     queueName: services.queue.name,
     sealClusterAccess: (access) => sealClusterAccess(services.secrets, access),

@@ -13,6 +13,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logging/logger.js';
 import { createGradingQueue, type GradingQueue } from '../queue/grading-queue.js';
 import { createRedisConnection } from '../queue/redis-connection.js';
+import { TenantRepository } from '../tenants/tenant-repository.js';
 
 /** The long-lived adapters that the API and the worker both need, opened and closed together. */
 export interface Services {
@@ -25,6 +26,7 @@ export interface Services {
   attempts: AttemptRepository;
   /** Attempts' observation journals (what the grader saw, appended as it saw it). */
   observations: ObservationStore;
+  tenants: TenantRepository;
   secrets: SecretBox;
   /** Which learner-cluster addresses may be reached (private ranges are refused by default). */
   outboundPolicy: OutboundPolicy;
@@ -64,6 +66,7 @@ export async function openServices(
     catalog,
     attempts: new AttemptRepository(prisma),
     observations: new ObservationStore(prisma),
+    tenants: new TenantRepository(prisma),
     secrets: new SecretBox(config.clusterSecretKeys),
     outboundPolicy: parseOutboundPolicy({
       cidrs: config.cluster.allowCidrs,

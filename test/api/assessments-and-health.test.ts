@@ -13,7 +13,7 @@ afterAll(async () => {
 
 describe('GET /v1/assessments', () => {
   it('lists first-pod with its version and maximum score', async () => {
-    const response = await request(services.app).get('/v1/assessments').expect(200);
+    const response = await services.api.get('/v1/assessments').expect(200);
     const firstPod = response.body.items.find((item: { id: string }) => item.id === 'first-pod');
     expect(firstPod).toEqual(
       expect.objectContaining({
@@ -25,7 +25,7 @@ describe('GET /v1/assessments', () => {
   });
 
   it('gives the public definition without answer keys', async () => {
-    const response = await request(services.app).get('/v1/assessments/first-pod').expect(200);
+    const response = await services.api.get('/v1/assessments/first-pod').expect(200);
     expect(response.body.checks.length).toBeGreaterThanOrEqual(7);
     for (const check of response.body.checks) {
       expect(check).toEqual(
@@ -50,7 +50,7 @@ describe('GET /v1/assessments', () => {
   });
 
   it('answers 404 ASSESSMENT_NOT_FOUND for an unknown id', async () => {
-    const response = await request(services.app).get('/v1/assessments/nope').expect(404);
+    const response = await services.api.get('/v1/assessments/nope').expect(404);
     expect(response.body.error.code).toBe('ASSESSMENT_NOT_FOUND');
   });
 });

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import {
   openTestServices,
   waitForFinishedAttempt,
@@ -21,7 +20,7 @@ beforeAll(async () => {
   // The first-pod manifest checks and quiz without its cluster checks: no cluster here.
   services = await openTestServices({ assessmentsDirectory: fixtureAssessmentsDirectory });
   services.startWorker();
-  const definition = await request(services.app)
+  const definition = await services.api
     .get(`/v1/assessments/${manifestOnlyAssessmentId}`)
     .expect(200);
   quizQuestionId = definition.body.quiz[0].id;
@@ -32,9 +31,9 @@ afterAll(async () => {
 });
 
 async function submitAndWait(body: Record<string, unknown>) {
-  const posted = await request(services.app).post('/v1/attempts').send(body).expect(202);
+  const posted = await services.api.post('/v1/attempts').send(body).expect(202);
   await waitForFinishedAttempt(services.attempts, posted.body.id);
-  const read = await request(services.app).get(`/v1/attempts/${posted.body.id}`).expect(200);
+  const read = await services.api.get(`/v1/attempts/${posted.body.id}`).expect(200);
   return read.body;
 }
 
@@ -44,10 +43,7 @@ function pointsLost(result: { checks: Array<{ id: string; points: number; maxPoi
 
 describe('POST /v1/attempts then GET /v1/attempts/:id', () => {
   it('answers 202 with the id and a Location to read it at', async () => {
-    const response = await request(services.app)
-      .post('/v1/attempts')
-      .send(attemptBody())
-      .expect(202);
+    const response = await services.api.post('/v1/attempts').send(attemptBody()).expect(202);
     expect(response.body.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(response.headers.location).toBe(`/v1/attempts/${response.body.id}`);
   });
@@ -110,11 +106,11 @@ describe('POST /v1/attempts then GET /v1/attempts/:id', () => {
   });
 
   it('says 404 for an attempt id that does not exist, and for one that is not a uuid', async () => {
-    const missing = await request(services.app)
+    const missing = await services.api
       .get('/v1/attempts/7f1d1c1e-6e5b-4d4f-9d9a-0c2b8f7a1e11')
       .expect(404);
     expect(missing.body.error.code).toBe('ATTEMPT_NOT_FOUND');
-    await request(services.app).get('/v1/attempts/not-a-uuid').expect(404);
+    await services.api.get('/v1/attempts/not-a-uuid').expect(404);
   });
 });
 
@@ -152,7 +148,7 @@ describe('the quiz', () => {
 describe('bad input', () => {
   it('refuses YAML that does not parse with 422, a stable code and the line', async () => {
     const broken = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: my-pod\n   labels: [oops\n';
-    const response = await request(services.app)
+    const response = await services.api
       .post('/v1/attempts')
       .send(attemptBody({ manifest: broken }))
       .expect(422);
@@ -163,7 +159,7 @@ describe('bad input', () => {
   });
 
   it('answers 404 ASSESSMENT_NOT_FOUND for an unknown assessment', async () => {
-    const response = await request(services.app)
+    const response = await services.api
       .post('/v1/attempts')
       .send(attemptBody({ assessmentId: 'no-such-lesson' }))
       .expect(404);
@@ -171,7 +167,7 @@ describe('bad input', () => {
   });
 
   it('answers 413 BODY_TOO_LARGE for a body over the limit', async () => {
-    const response = await request(services.app)
+    const response = await services.api
       .post('/v1/attempts')
       .send(attemptBody({ manifest: 'x'.repeat(300 * 1024) }))
       .expect(413);
@@ -179,7 +175,7 @@ describe('bad input', () => {
   });
 
   it('answers 415 UNSUPPORTED_MEDIA_TYPE for a body that is not JSON', async () => {
-    const response = await request(services.app)
+    const response = await services.api
       .post('/v1/attempts')
       .set('Content-Type', 'text/plain')
       .send(`assessmentId=${manifestOnlyAssessmentId}`)
@@ -188,13 +184,13 @@ describe('bad input', () => {
   });
 
   it('answers 400 BODY_NOT_JSON for malformed JSON and 400 VALIDATION_FAILED naming missing fields', async () => {
-    const malformed = await request(services.app)
+    const malformed = await services.api
       .post('/v1/attempts')
       .set('Content-Type', 'application/json')
       .send('{"assessmentId": ')
       .expect(400);
     expect(malformed.body.error.code).toBe('BODY_NOT_JSON');
-    const missing = await request(services.app)
+    const missing = await services.api
       .post('/v1/attempts')
       .send({ assessmentId: manifestOnlyAssessmentId })
       .expect(400);
@@ -205,11 +201,11 @@ describe('bad input', () => {
 
   it('stores nothing when an attempt is refused', async () => {
     const before = await services.prisma.attempt.count();
-    await request(services.app)
+    await services.api
       .post('/v1/attempts')
       .send(attemptBody({ manifest: 'a: [' }))
       .expect(422);
-    await request(services.app)
+    await services.api
       .post('/v1/attempts')
       .send(attemptBody({ assessmentId: 'nope' }))
       .expect(404);
@@ -217,7 +213,7 @@ describe('bad input', () => {
   });
 
   it('answers unknown routes with 404 ROUTE_NOT_FOUND in the error shape', async () => {
-    const response = await request(services.app).get('/v1/nothing-here').expect(404);
+    const response = await services.api.get('/v1/nothing-here').expect(404);
     expect(response.body).toEqual({
       error: { code: 'ROUTE_NOT_FOUND', message: expect.any(String), details: {} },
     });
@@ -227,12 +223,12 @@ describe('bad input', () => {
 describe('Idempotency-Key', () => {
   it('returns the first attempt again for a repeated request and stores it once', async () => {
     const key = `key-${Date.now()}`;
-    const first = await request(services.app)
+    const first = await services.api
       .post('/v1/attempts')
       .set('Idempotency-Key', key)
       .send(attemptBody())
       .expect(202);
-    const second = await request(services.app)
+    const second = await services.api
       .post('/v1/attempts')
       .set('Idempotency-Key', key)
       .send(attemptBody())
@@ -243,12 +239,12 @@ describe('Idempotency-Key', () => {
 
   it('refuses the same key with a different body', async () => {
     const key = `key-other-${Date.now()}`;
-    await request(services.app)
+    await services.api
       .post('/v1/attempts')
       .set('Idempotency-Key', key)
       .send(attemptBody())
       .expect(202);
-    const reused = await request(services.app)
+    const reused = await services.api
       .post('/v1/attempts')
       .set('Idempotency-Key', key)
       .send(attemptBody({ learnerId: 'someone-else' }))

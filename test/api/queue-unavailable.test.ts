@@ -5,8 +5,11 @@ import { AttemptRepository } from '../../src/attempts/attempt-repository.js';
 import { createApp } from '../../src/http/create-app.js';
 import { createGradingQueue, enqueueGrading } from '../../src/queue/grading-queue.js';
 import { createRedisConnection } from '../../src/queue/redis-connection.js';
+import { createPrincipalCache } from '../../src/tenants/authenticate-api-key.js';
+import { TenantRepository } from '../../src/tenants/tenant-repository.js';
 import { attemptBody, fixtureAssessmentsDirectory } from '../support/first-pod-fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { createTestTenantKey } from '../support/test-tenants.js';
 
 let database: TestDatabase;
 
@@ -30,9 +33,13 @@ describe('POST /v1/attempts when Redis is down', () => {
       backoffMs: 10,
     });
     queue.on('error', () => undefined);
+    const tenants = new TenantRepository(database.prisma);
+    const { key } = await createTestTenantKey(tenants);
     const app = createApp({
       catalog: await loadAssessmentCatalog({ directory: fixtureAssessmentsDirectory }),
       attempts: new AttemptRepository(database.prisma),
+      tenants,
+      principalCache: createPrincipalCache({ ttlMs: 1_000 }),
       enqueue: (attemptId) => enqueueGrading(queue, attemptId, { timeoutMs: 300 }),
       queueName: queue.name,
       sealClusterAccess: () => new Uint8Array(),
@@ -42,7 +49,11 @@ describe('POST /v1/attempts when Redis is down', () => {
       bodyLimitBytes: 256 * 1024,
     });
 
-    const response = await request(app).post('/v1/attempts').send(attemptBody()).expect(503);
+    const response = await request(app)
+      .post('/v1/attempts')
+      .set('Authorization', `Bearer ${key}`)
+      .send(attemptBody())
+      .expect(503);
     expect(response.body.error.code).toBe('SERVICE_UNAVAILABLE');
     expect(await database.prisma.attempt.count()).toBe(0);
     await queue.close();

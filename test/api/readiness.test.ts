@@ -4,6 +4,8 @@ import type { AssessmentCatalog } from '../../src/assessments/assessment-catalog
 import type { AttemptRepository } from '../../src/attempts/attempt-repository.js';
 import { createApp } from '../../src/http/create-app.js';
 import { createRedisConnection } from '../../src/queue/redis-connection.js';
+import { createPrincipalCache } from '../../src/tenants/authenticate-api-key.js';
+import type { TenantRepository } from '../../src/tenants/tenant-repository.js';
 
 describe('GET /readyz when Redis cannot be reached', () => {
   it('answers 503 naming the dependency that is down', async () => {
@@ -13,6 +15,9 @@ describe('GET /readyz when Redis cannot be reached', () => {
     const app = createApp({
       catalog: { list: () => [], get: () => undefined } as unknown as AssessmentCatalog,
       attempts: {} as AttemptRepository,
+      // Readiness is public: no key is looked up, so no tenant store is needed.
+      tenants: {} as TenantRepository,
+      principalCache: createPrincipalCache({ ttlMs: 1_000 }),
       enqueue: async () => undefined,
       queueName: 'readiness-test',
       sealClusterAccess: () => new Uint8Array(),

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
-import request from 'supertest';
 import { AttemptNotRunningError } from '../../src/attempts/attempt-repository.js';
 import {
   abandonedAttemptReason,
@@ -47,6 +46,7 @@ describe('cluster credentials whose grading never finishes', () => {
     const assessment = services.catalog.get('first-pod')!;
     await services.attempts.insert({
       id,
+      tenantId: services.tenant.tenantId,
       assessment: {
         id: assessment.id,
         version: assessment.version,
@@ -198,7 +198,7 @@ describe('cluster credentials when grading ends', () => {
     cluster = await startSimulatedCluster({ speed });
     services.startWorker({ timeScale: speed });
 
-    const posted = await request(services.app)
+    const posted = await services.api
       .post('/v1/attempts')
       .send(
         attemptBody({
@@ -230,7 +230,7 @@ describe('cluster credentials when grading ends', () => {
     await simulated.stop();
     services.startWorker({ timeScale: 1000, clusterRequestTimeoutMs: 500 });
 
-    const posted = await request(services.app)
+    const posted = await services.api
       .post('/v1/attempts')
       .send(attemptBody({ assessmentId: 'first-pod', cluster: { kubeconfig } }))
       .expect(202);

@@ -14,6 +14,10 @@ describe('PrismaClient on a migrated database', () => {
     await database?.drop();
   });
 
+  async function storeTenant(name = `tenant-${randomUUID()}`) {
+    return database.prisma.tenant.create({ data: { id: randomUUID(), name } });
+  }
+
   async function storeAssessment(id = `first-pod-${randomUUID()}`) {
     return database.prisma.assessment.create({
       data: { id, version: '1.0.0', contentHash: 'a'.repeat(64), title: 'Run your first pod' },
@@ -24,10 +28,12 @@ describe('PrismaClient on a migrated database', () => {
     const assessment = await storeAssessment();
     const attemptId = randomUUID();
     const clusterSecret = new Uint8Array([1, 2, 3, 250]);
+    const tenant = await storeTenant();
 
     await database.prisma.attempt.create({
       data: {
         id: attemptId,
+        tenant: { connect: { id: tenant.id } },
         assessment: { connect: { id_version: { id: assessment.id, version: assessment.version } } },
         learnerId: 'learner-1',
         courseId: 'k8s-101',
@@ -146,12 +152,14 @@ describe('PrismaClient on a migrated database', () => {
     expect(stored.evidence[1]!.id).toBeGreaterThan(stored.evidence[0]!.id);
   });
 
-  it('when an idempotency key is reused, then the database refuses the second attempt', async () => {
+  it('when an idempotency key is reused by one tenant, then the database refuses the second attempt, but another tenant may use it', async () => {
     const assessment = await storeAssessment();
-    const attempt = (idempotencyKey: string) =>
+    const [tenantA, tenantB] = [await storeTenant(), await storeTenant()];
+    const attempt = (idempotencyKey: string, tenantId = tenantA.id) =>
       database.prisma.attempt.create({
         data: {
           id: randomUUID(),
+          tenantId,
           assessmentId: assessment.id,
           assessmentVersion: assessment.version,
           learnerId: 'learner-2',
@@ -163,14 +171,17 @@ describe('PrismaClient on a migrated database', () => {
     await attempt(key);
 
     await expect(attempt(key)).rejects.toMatchObject({ code: 'P2002' });
+    await expect(attempt(key, tenantB.id)).resolves.toMatchObject({ tenantId: tenantB.id });
   });
 
   it('when an attempt is deleted, then its results go with it, but an assessment with attempts cannot be deleted', async () => {
     const assessment = await storeAssessment();
     const id = randomUUID();
+    const tenant = await storeTenant();
     await database.prisma.attempt.create({
       data: {
         id,
+        tenantId: tenant.id,
         assessmentId: assessment.id,
         assessmentVersion: assessment.version,
         learnerId: 'learner-3',

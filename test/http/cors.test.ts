@@ -77,7 +77,7 @@ describe('CORS', () => {
     });
 
     it('then error responses to the allowed origin are readable too', async () => {
-      const response = await request(services.app)
+      const response = await services.api
         .post('/v1/attempts')
         .set('Origin', lms)
         .send({})

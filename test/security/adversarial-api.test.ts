@@ -40,7 +40,7 @@ function send(entry: AdversarialCase): { sent: string; response: Promise<request
   let payload: string | Buffer = shape.rawBody ? shape.rawBody(json) : json;
   if (shape.contentEncoding === 'gzip' && !shape.rawBody) payload = gzipSync(payload);
 
-  let call = request(services.app)
+  let call = services.api
     .post('/v1/attempts')
     .set('Content-Type', shape.contentType ?? 'application/json')
     // Bytes go out exactly as built: supertest would otherwise re-encode a Buffer as JSON.
@@ -109,7 +109,7 @@ describe('the adversarial corpus through POST /v1/attempts', () => {
 describe('after the corpus', () => {
   it('then the API is still up', async () => {
     await request(services.app).get('/healthz').expect(200, { status: 'ok' });
-    await request(services.app).get('/v1/assessments/first-pod').expect(200);
+    await services.api.get('/v1/assessments/first-pod').expect(200);
   });
 
   it('then the accepted (harmless) inputs were graded to the end, and no prototype was polluted', async () => {

@@ -3,7 +3,6 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import request from 'supertest';
 import { runCli } from '../../src/cli/main.js';
 import { startSimulatedCluster } from '../../sim/start-simulated-cluster.js';
 import { referenceManifest } from '../support/first-pod-fixtures.js';
@@ -167,7 +166,7 @@ describe("the CLI's outbound policy against the service's", () => {
     const services = await openTestServices({ allowCidrs: '' });
     try {
       const kubeconfig = cluster.kubeconfigYaml({ token: 'readOnly' });
-      const refused = await request(services.app)
+      const refused = await services.api
         .post('/v1/attempts')
         .send(bodyFor({ kubeconfig }))
         .expect(422);

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import request from 'supertest';
 import { createLogger, redactedPaths } from '../../src/logging/logger.js';
 import { startSimulatedCluster, type SimulatedCluster } from '../../sim/start-simulated-cluster.js';
 import { referenceManifest } from '../support/first-pod-fixtures.js';
@@ -125,17 +124,17 @@ describe('what the API shows of cluster access', () => {
   }
 
   it('when an attempt with a kubeconfig is read back, queued or graded, then neither the kubeconfig nor the token is in it', async () => {
-    const posted = await request(services.app)
+    const posted = await services.api
       .post('/v1/attempts')
       .set('Idempotency-Key', `redaction-${randomBytes(4).toString('hex')}`)
       .send(body())
       .expect(202);
     expectNoClusterAccess(posted.text);
-    const early = await request(services.app).get(`/v1/attempts/${posted.body.id}`).expect(200);
+    const early = await services.api.get(`/v1/attempts/${posted.body.id}`).expect(200);
     expectNoClusterAccess(early.text);
 
     await waitForFinishedAttempt(services.attempts, posted.body.id, 60_000);
-    const graded = await request(services.app).get(`/v1/attempts/${posted.body.id}`).expect(200);
+    const graded = await services.api.get(`/v1/attempts/${posted.body.id}`).expect(200);
     expect(graded.body.status).toBe('graded');
     expect(graded.body).not.toHaveProperty('cluster');
     expectNoClusterAccess(graded.text);
@@ -146,35 +145,31 @@ describe('what the API shows of cluster access', () => {
 
   it('when a request with a kubeconfig is refused, then the error body holds neither the kubeconfig nor the token', async () => {
     const key = `redaction-${randomBytes(4).toString('hex')}`;
-    await request(services.app)
-      .post('/v1/attempts')
-      .set('Idempotency-Key', key)
-      .send(body())
-      .expect(202);
+    await services.api.post('/v1/attempts').set('Idempotency-Key', key).send(body()).expect(202);
     const refusals = [
       // Same key, different kubeconfig.
-      await request(services.app)
+      await services.api
         .post('/v1/attempts')
         .set('Idempotency-Key', key)
         .send(body({ cluster: { kubeconfig: cluster.kubeconfigYaml({ token: 'admin' }) } }))
         .expect(422),
       // A context that the kubeconfig does not have.
-      await request(services.app)
+      await services.api
         .post('/v1/attempts')
         .send(body({ cluster: { kubeconfig: cluster.kubeconfigYaml(), context: 'elsewhere' } }))
         .expect(422),
       // A valid kubeconfig next to an invalid field.
-      await request(services.app)
+      await services.api
         .post('/v1/attempts')
         .send(body({ learnerId: 'has spaces' }))
         .expect(400),
       // A kubeconfig that is not even the right type.
-      await request(services.app)
+      await services.api
         .post('/v1/attempts')
         .send(body({ cluster: { kubeconfig: [cluster.kubeconfigYaml()] } }))
         .expect(400),
       // The token in the wrong place: in the kubeconfig field itself, as YAML that does not parse.
-      await request(services.app)
+      await services.api
         .post('/v1/attempts')
         .send(body({ cluster: { kubeconfig: `token: "${cluster.tokens.admin}` } }))
         .expect(422),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
+import request from 'supertest';
 import {
   loadAssessmentCatalog,
   type AssessmentCatalog,
@@ -21,7 +22,11 @@ import { createRedisConnection } from '../../src/queue/redis-connection.js';
 import { createGradingWorker, type GradingWorker } from '../../worker/grading-worker.js';
 import { ObservationStore } from '../../src/attempts/observation-store.js';
 import { createGradingDependencies } from '../../src/runtime/grading-dependencies.js';
+import { createPrincipalCache } from '../../src/tenants/authenticate-api-key.js';
+import type { ApiScope } from '../../src/tenants/scopes.js';
+import { TenantRepository } from '../../src/tenants/tenant-repository.js';
 import { createTestDatabase } from './test-database.js';
+import { createTestTenantKey } from './test-tenants.js';
 
 export const testRedisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -37,8 +42,27 @@ export function createCapturingLogger(): { logger: Logger; lines: string[] } {
   return { logger, lines };
 }
 
+/** supertest against the app with one tenant's API key on every request. */
+export type AuthenticatedApi = ReturnType<typeof request.agent>;
+
+export interface TestTenant {
+  tenantId: string;
+  name: string;
+  /** The whole API key (`kg_...`), as its creator was shown it. */
+  key: string;
+  keyId: string;
+  api: AuthenticatedApi;
+}
+
 export interface TestServices {
   app: Express;
+  /** The app as the default test tenant calls it: a key with every scope. */
+  api: AuthenticatedApi;
+  /** The default tenant, whose key `api` uses. */
+  tenant: TestTenant;
+  /** Another tenant with its own key; every scope unless told otherwise. */
+  createTenantWithKey: (options?: { name?: string; scopes?: ApiScope[] }) => Promise<TestTenant>;
+  tenants: TenantRepository;
   prisma: PrismaClient;
   /** The test's own database, for processes the test starts. */
   databaseUrl: string;
@@ -92,11 +116,14 @@ export async function openTestServices(
     options.assessmentsDirectory === undefined ? {} : { directory: options.assessmentsDirectory },
   );
   const attempts = new AttemptRepository(database.prisma);
+  const tenants = new TenantRepository(database.prisma);
   const secrets = new SecretBox([{ id: 'test', key: Buffer.alloc(32, 7) }]);
   const outbound = parseOutboundPolicy({ cidrs: options.allowCidrs ?? '127.0.0.1/32', hosts: '' });
   const app = createApp({
     catalog,
     attempts,
+    tenants,
+    principalCache: createPrincipalCache({ ttlMs: 5_000 }),
     enqueue: (attemptId) => enqueueGrading(queue, attemptId),
     queueName,
     sealClusterAccess: (access) => sealClusterAccess(secrets, access),
@@ -142,8 +169,18 @@ export async function openTestServices(
     return worker;
   };
 
+  const createTenantWithKey: TestServices['createTenantWithKey'] = async (tenantOptions = {}) => {
+    const created = await createTestTenantKey(tenants, tenantOptions);
+    return { ...created, api: request.agent(app).set('Authorization', `Bearer ${created.key}`) };
+  };
+  const tenant = await createTenantWithKey({ name: 'test-tenant' });
+
   return {
     app,
+    api: tenant.api,
+    tenant,
+    createTenantWithKey,
+    tenants,
     prisma: database.prisma,
     databaseUrl: database.databaseUrl,
     attempts,

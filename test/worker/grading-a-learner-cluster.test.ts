@@ -1,6 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
 import { load } from 'js-yaml';
-import request from 'supertest';
 import {
   startSimulatedCluster,
   type SimulatedCluster,
@@ -65,10 +64,7 @@ async function submitWhileMyPodRuns(): Promise<{ core: k8s.CoreV1Api; attemptId:
   const core = learnerClient();
   await applyAndWaitRunning(core);
   services.startWorker({ timeScale: speed });
-  const posted = await request(services.app)
-    .post('/v1/attempts')
-    .send(firstPodAttempt())
-    .expect(202);
+  const posted = await services.api.post('/v1/attempts').send(firstPodAttempt()).expect(202);
   return { core, attemptId: posted.body.id };
 }
 
@@ -78,14 +74,14 @@ describe('grading an attempt against the learner cluster', () => {
     const { core, attemptId } = await submitWhileMyPodRuns();
     // The learner follows the grader on the attempt page: the running moment is recorded check by
     // check while the attempt is still running, and the deletion check waits for them.
-    let view = (await request(services.app).get(`/v1/attempts/${attemptId}`)).body;
+    let view = (await services.api.get(`/v1/attempts/${attemptId}`)).body;
     for (
       let i = 0;
       i < 500 && !view.checks.some((c: { id: string }) => c.id === 'pod-is-bare');
       i += 1
     ) {
       await new Promise((resolve) => setTimeout(resolve, 10));
-      view = (await request(services.app).get(`/v1/attempts/${attemptId}`)).body;
+      view = (await services.api.get(`/v1/attempts/${attemptId}`)).body;
     }
     expect(view.status).toBe('running');
     expect(view.checks.find((c: { id: string }) => c.id === 'pod-running')?.outcome).toBe('passed');
@@ -139,10 +135,7 @@ describe('grading an attempt against the learner cluster', () => {
       latencyMs: 3_000,
     });
     services.startWorker({ timeScale: speed, clusterRequestTimeoutMs: 200 });
-    const posted = await request(services.app)
-      .post('/v1/attempts')
-      .send(firstPodAttempt())
-      .expect(202);
+    const posted = await services.api.post('/v1/attempts').send(firstPodAttempt()).expect(202);
     const attempt = await waitForFinishedAttempt(services.attempts, posted.body.id, 30_000);
 
     expect(attempt.status).toBe('not_gradable');
@@ -154,10 +147,7 @@ describe('grading an attempt against the learner cluster', () => {
   it('refuses at submission a cluster address outside the allow-list, storing nothing', async () => {
     cluster = await startSimulatedCluster({ speed });
     services = await openTestServices({ allowCidrs: '' });
-    const response = await request(services.app)
-      .post('/v1/attempts')
-      .send(firstPodAttempt())
-      .expect(422);
+    const response = await services.api.post('/v1/attempts').send(firstPodAttempt()).expect(422);
     expect(response.body.error.code).toBe('CLUSTER_ADDRESS_REFUSED');
     expect(response.body.error.details.reason).toBe('LOOPBACK');
     expect(await services.prisma.attempt.count()).toBe(0);

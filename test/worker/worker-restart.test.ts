@@ -1,4 +1,3 @@
-import request from 'supertest';
 import {
   openTestServices,
   waitForFinishedAttempt,
@@ -24,7 +23,7 @@ describe('a worker stopped mid-queue', () => {
   it('lets its in-flight jobs finish, and a new worker grades the rest: each attempt exactly once', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 30; i += 1) {
-      const posted = await request(services.app)
+      const posted = await services.api
         .post('/v1/attempts')
         .send(attemptBody({ learnerId: `learner-${i}` }))
         .expect(202);
@@ -64,7 +63,7 @@ describe('a worker stopped mid-queue', () => {
 
 describe('a job delivered again after its attempt was graded', () => {
   it('does not grade the attempt a second time', async () => {
-    const posted = await request(services.app).post('/v1/attempts').send(attemptBody()).expect(202);
+    const posted = await services.api.post('/v1/attempts').send(attemptBody()).expect(202);
     services.startWorker();
     await waitForFinishedAttempt(services.attempts, posted.body.id);
     const job = await services.queue.getJob(posted.body.id);

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import {
   openTestServices,
   waitForFinishedAttempt,
@@ -29,7 +28,7 @@ describe('grading retries', () => {
       backoffMs: 10,
       assessmentsDirectory: fixtureAssessmentsDirectory,
     });
-    const posted = await request(services.app).post('/v1/attempts').send(attemptBody()).expect(202);
+    const posted = await services.api.post('/v1/attempts').send(attemptBody()).expect(202);
     services.startWorker({ jobTimeoutMs: 1 });
     const attempt = await waitForFinishedAttempt(services.attempts, posted.body.id);
     expect(attempt.status).toBe('not_gradable');

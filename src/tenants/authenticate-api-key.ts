@@ -1,0 +1,74 @@
+import { LRUCache } from 'lru-cache';
+import { AppError } from '../errors/app-error.js';
+import type { Logger } from '../logging/logger.js';
+import { apiKeyPrefix, hashApiKey, hashesMatch } from './api-key-secret.js';
+import type { ApiScope } from './scopes.js';
+import type { TenantRepository } from './tenant-repository.js';
+
+/** Who is calling: the tenant every query of the request is scoped to, and what the key may do. */
+export interface Principal {
+  tenantId: string;
+  keyId: string;
+  keyPrefix: string;
+  scopes: ApiScope[];
+}
+
+/**
+ * Recently verified keys, by hash. A burst of requests with one key then costs the database one
+ * lookup instead of one per request, which keeps a burst from crowding the connection pool.
+ * The price: a revoked key keeps working in a running API process for up to the cache's TTL.
+ */
+export type PrincipalCache = LRUCache<string, Principal>;
+
+export function createPrincipalCache(options: { ttlMs: number; max?: number }): PrincipalCache {
+  return new LRUCache<string, Principal>({ max: options.max ?? 10_000, ttl: options.ttlMs });
+}
+
+export interface AuthenticateApiKeyDependencies {
+  tenants: TenantRepository;
+  cache: PrincipalCache;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export interface AuthenticateApiKeyOptions {
+  /** The key as the client sent it (after `Bearer `); undefined when none was sent. */
+  key: string | undefined;
+}
+
+const lastUsedGranularityMs = 60_000;
+
+/** Finds the tenant and scopes of an API key, or fails with UNAUTHENTICATED. */
+export async function authenticateApiKey(
+  deps: AuthenticateApiKeyDependencies,
+  { key }: AuthenticateApiKeyOptions,
+): Promise<Principal> {
+  if (key === undefined) {
+    throw new AppError('UNAUTHENTICATED', 'Send an API key as "Authorization: Bearer <key>".');
+  }
+  const prefix = apiKeyPrefix(key);
+  // The same answer for every failure: a caller learns nothing about which keys exist.
+  const refused = new AppError('UNAUTHENTICATED', 'The API key is not valid.');
+  if (prefix === undefined) throw refused;
+  const hash = hashApiKey(key);
+  const cached = deps.cache.get(hash);
+  if (cached) return cached;
+
+  const stored = await deps.tenants.findApiKeyByPrefix(prefix);
+  if (!stored || stored.revokedAt !== null || !hashesMatch(stored.hash, hash)) throw refused;
+  const principal: Principal = {
+    tenantId: stored.tenantId,
+    keyId: stored.id,
+    keyPrefix: stored.prefix,
+    scopes: stored.scopes,
+  };
+  deps.cache.set(hash, principal);
+  const now = (deps.now ?? (() => new Date()))();
+  // Bookkeeping only: the request does not wait for it, and a failure costs only the timestamp.
+  deps.tenants
+    .touchApiKey(stored.id, now, lastUsedGranularityMs)
+    .catch((error: unknown) =>
+      deps.logger.warn({ err: error, keyPrefix: stored.prefix }, 'could not record key use'),
+    );
+  return principal;
+}
