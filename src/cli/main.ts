@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { isAppError } from '../errors/app-error.js';
+import { adminCommand, adminUsage } from './admin-command.js';
 import { gradeCommand } from './grade-command.js';
 import { CliUsageError } from './resolve-assessment-file.js';
 import { validateCommand } from './validate-command.js';
@@ -9,6 +10,7 @@ const usage = `usage:
                   [--manifest <file>] [--answers <file>] [--json]
                   [--request-timeout-ms <ms>] [--time-scale <x>]
   kubegrade validate <assessment>
+${adminUsage}
 
 exit codes: 0 passed or valid, 1 not passed or invalid, 2 usage, 3 could not grade or input refused`;
 
@@ -23,9 +25,14 @@ export interface CliIo {
 const namespacePattern = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** The `kubegrade` command. Returns the exit code; never exits the process itself. */
-export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: CliIo = defaultIo,
+  environment: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   try {
     const [command, ...rest] = argv;
+    if (command === 'admin') return await adminCommand(rest, io, environment);
     if (command === 'validate') {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
       if (positionals.length !== 1) throw new CliUsageError('validate takes one assessment');
