@@ -88,13 +88,17 @@ async function ensureTemplate(): Promise<string> {
       const existing = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [
         template,
       ]);
-      if (existing.rowCount === 1) return template;
+      if (existing.rowCount === 1) {
+        await stampTemplate(admin, template);
+        return template;
+      }
       // A leftover from a run that crashed while holding the lock we now hold.
       await dropDatabase(building);
       await migrateDatabase({ databaseUrl: databaseUrlFor(building) });
       await admin.query(
         `ALTER DATABASE ${pg.escapeIdentifier(building)} RENAME TO ${pg.escapeIdentifier(template)}`,
       );
+      await stampTemplate(admin, template);
       await dropOutdatedTemplates(admin, template);
       return template;
     } finally {
@@ -103,11 +107,28 @@ async function ensureTemplate(): Promise<string> {
   });
 }
 
-/** Templates of earlier migration sets would otherwise pile up, one per edit of a migration. */
+/**
+ * Templates of earlier migration sets would otherwise pile up, one per edit of a migration. Only
+ * those unused for a day go: several clones on one machine (each with its own migrations) share
+ * this PostgreSQL, and dropping another clone's template at once would fail its running tests.
+ * Each template is stamped with the time it was last chosen (its comment) for that reason.
+ */
 async function dropOutdatedTemplates(admin: pg.Client, current: string): Promise<void> {
-  const { rows } = await admin.query<{ datname: string }>(
-    `SELECT datname FROM pg_database WHERE datname LIKE 'kubegrade\\_template\\_%' AND datname <> $1`,
+  const { rows } = await admin.query<{ datname: string; comment: string | null }>(
+    `SELECT datname, shobj_description(oid, 'pg_database') AS comment FROM pg_database
+     WHERE datname LIKE 'kubegrade\\_template\\_%' AND datname <> $1`,
     [current],
   );
-  for (const { datname } of rows) await dropDatabase(datname);
+  const dayAgo = Date.now() - 24 * 60 * 60_000;
+  for (const { datname, comment } of rows) {
+    const lastUsed = Date.parse(comment ?? '');
+    // A template without a stamp was made by an older checkout: its owner may still use it.
+    if (!Number.isNaN(lastUsed) && lastUsed < dayAgo) await dropDatabase(datname);
+  }
+}
+
+async function stampTemplate(admin: pg.Client, template: string): Promise<void> {
+  await admin.query(
+    `COMMENT ON DATABASE ${pg.escapeIdentifier(template)} IS ${pg.escapeLiteral(new Date().toISOString())}`,
+  );
 }
