@@ -2,7 +2,6 @@
  * The first submissions of an assessment version arrive together (a class starts the lesson at
  * once): the version's row is recorded by one atomic statement, so none of them may fail.
  */
-import request from 'supertest';
 import { openTestServices, type TestServices } from '../support/test-services.js';
 import {
   attemptBody,
@@ -25,9 +24,7 @@ it('answers 202 to 16 concurrent first POSTs on a fresh database and records the
 
   const responses = await Promise.all(
     Array.from({ length: 16 }, (_, index) =>
-      request(services.app)
-        .post('/v1/attempts')
-        .send(attemptBody({ learnerId: `learner-${index}` })),
+      services.api.post('/v1/attempts').send(attemptBody({ learnerId: `learner-${index}` })),
     ),
   );
 
