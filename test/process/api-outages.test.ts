@@ -14,6 +14,8 @@ import {
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { testRedisUrl } from '../support/test-services.js';
+import { createTestTenantKey } from '../support/test-tenants.js';
+import { TenantRepository } from '../../src/tenants/tenant-repository.js';
 
 /**
  * The real API process with PostgreSQL and Redis behind proxies this test cuts and restores:
@@ -31,6 +33,8 @@ let baseUrl: string;
 let queue: GradingQueue;
 let queueRedis: ReturnType<typeof createRedisConnection>;
 const queueName = `api-outages-${randomUUID()}`;
+let tenantId: string;
+let authorization: { authorization: string };
 
 const target = (url: string) => {
   const parsed = new URL(url);
@@ -39,6 +43,9 @@ const target = (url: string) => {
 
 beforeAll(async () => {
   database = await createTestDatabase();
+  const tenant = await createTestTenantKey(new TenantRepository(database.prisma));
+  tenantId = tenant.tenantId;
+  authorization = { authorization: `Bearer ${tenant.key}` };
   postgresProxy = await startTcpProxy(target(database.databaseUrl));
   redisProxy = await startTcpProxy(target(testRedisUrl));
   const port = await freePort();
@@ -88,7 +95,7 @@ async function waitUntilReady(): Promise<void> {
 function postAttempt(headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${baseUrl}/v1/attempts`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...authorization, ...headers },
     body: JSON.stringify(attemptBody()),
   });
 }
@@ -113,7 +120,9 @@ describe('PostgreSQL cut off from the API', () => {
     const { id } = (await created.json()) as { id: string };
 
     postgresProxy.cut();
-    await expectUnavailable(await fetch(`${baseUrl}/v1/attempts/${id}`));
+    await expectUnavailable(
+      await fetch(`${baseUrl}/v1/attempts/${id}`, { headers: authorization }),
+    );
     await expectUnavailable(await postAttempt());
     await expectUnavailable(await fetch(`${baseUrl}/readyz`));
     expectAlive();
@@ -122,7 +131,8 @@ describe('PostgreSQL cut off from the API', () => {
 
     postgresProxy.restore();
     await waitFor(
-      async () => (await fetch(`${baseUrl}/v1/attempts/${id}`)).status === 200,
+      async () =>
+        (await fetch(`${baseUrl}/v1/attempts/${id}`, { headers: authorization })).status === 200,
       'the attempt to be readable again',
     );
     expect((await postAttempt()).status).toBe(202);
@@ -132,7 +142,9 @@ describe('PostgreSQL cut off from the API', () => {
   it('survives sessions killed by the server (57P01) in the middle of requests', async () => {
     const databaseName = new URL(database.databaseUrl).pathname.slice(1);
     const requests = Array.from({ length: 40 }, (_, index) =>
-      index % 2 === 0 ? postAttempt() : fetch(`${baseUrl}/v1/attempts/${randomUUID()}`),
+      index % 2 === 0
+        ? postAttempt()
+        : fetch(`${baseUrl}/v1/attempts/${randomUUID()}`, { headers: authorization }),
     );
     let settled = 0;
     requests.forEach((request) => void request.finally(() => settled++).catch(() => undefined));
@@ -168,7 +180,9 @@ describe('Redis cut off from the API', () => {
     await expectUnavailable(await postAttempt());
     expect(await database.prisma.attempt.count()).toBe(storedBefore);
     // Reading a result needs only PostgreSQL.
-    expect((await fetch(`${baseUrl}/v1/attempts/${id}`)).status).toBe(200);
+    expect((await fetch(`${baseUrl}/v1/attempts/${id}`, { headers: authorization })).status).toBe(
+      200,
+    );
     expectAlive();
 
     redisProxy.restore();
@@ -184,7 +198,7 @@ describe('Redis cut off from the API', () => {
     redisProxy.cut();
     await expectUnavailable(await postAttempt({ 'Idempotency-Key': key }));
     const kept = await database.prisma.attempt.findUniqueOrThrow({
-      where: { idempotencyKey: key },
+      where: { tenantId_idempotencyKey: { tenantId, idempotencyKey: key } },
     });
     expect(kept.status).toBe('queued');
 
