@@ -4,7 +4,8 @@ import { AppError } from '../errors/app-error.js';
 import { parseAssessment } from '../assessments/parse-assessment.js';
 import { connectLearnerCluster } from '../cluster/connect-learner-cluster.js';
 import { parseOutboundPolicy } from '../cluster/outbound/outbound-policy.js';
-import { gradeAttempt } from '../grading/grade-attempt.js';
+import { gradeFromJournal } from '../grading/grade-from-journal.js';
+import { AttemptJournal } from '../grading/journal/attempt-journal.js';
 import { createScaledClock } from '../grading/grading-clock.js';
 import { parseManifest } from '../grading/manifest/parse-manifest.js';
 import { validateAnswers } from '../grading/quiz/validate-answers.js';
@@ -66,14 +67,20 @@ export async function gradeCommand(
   );
   let grade: AttemptGrade;
   try {
-    grade = await gradeAttempt({
+    // The service's grading use case, with the journal kept in memory (nothing is parked here:
+    // the command waits with the learner).
+    const graded = await gradeFromJournal({
       assessment,
       submission: { manifest, answers },
-      cluster: cluster.reader,
+      journal: new AttemptJournal(),
+      live: cluster.reader,
       namespace: cluster.namespace,
       clock: createScaledClock(options.timeScale),
       onCheckGraded: (check: CheckGrade) => io.progress(formatCheckLine(check)),
     });
+    if (graded.status !== 'graded') throw new Error('grading parked without a parking policy');
+    await graded.session.close();
+    grade = graded.grade;
   } finally {
     cluster.close();
   }
