@@ -1,7 +1,8 @@
 /**
  * The HTTPS front of the simulated API server: authentication, the request log, fault
  * injection, then routing to discovery, OpenAPI, resources or the `/_sim` control API.
- * Every answer is JSON (or text for logs), whatever protobuf the client offers to accept.
+ * Every answer is JSON (or text for logs), whatever protobuf the client offers to accept;
+ * protobuf request bodies are decoded for the kinds kubectl sends that way.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -35,6 +36,10 @@ import {
   SERVER_VERSION,
 } from './discovery.js';
 import { openApiV3GroupVersion, openApiV3Root } from './openapi.js';
+import {
+  decodeKubernetesProtobuf,
+  isKubernetesProtobuf,
+} from './protobuf/decode-kubernetes-protobuf.js';
 import type { Registry } from './registry.js';
 import {
   handleResourceRequest,
@@ -91,6 +96,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 export function parseBody(body: Buffer, contentType: string): unknown {
+  if (isKubernetesProtobuf(contentType)) return decodeKubernetesProtobuf(body);
   const text = body.toString('utf8');
   if (text.trim() === '') throw badRequest('the request body is empty');
   const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
