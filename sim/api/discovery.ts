@@ -53,6 +53,13 @@ export function apiGroup(group: string): Record<string, unknown> | undefined {
   return { kind: 'APIGroup', apiVersion: 'v1', ...groupDocument(group) };
 }
 
+/** Subresources whose kind is not the parent's (as kube-apiserver's discovery lists them). */
+const SUBRESOURCE_KINDS: Record<string, Record<string, unknown>> = {
+  log: { kind: 'Pod', verbs: ['get'] },
+  exec: { kind: 'PodExecOptions', verbs: ['create', 'get'] },
+  scale: { group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] },
+};
+
 function resourceEntries(def: ResourceDefinition): Array<Record<string, unknown>> {
   const main: Record<string, unknown> = {
     name: def.resource,
@@ -73,8 +80,7 @@ function resourceEntries(def: ResourceDefinition): Array<Record<string, unknown>
     name: `${def.resource}/${sub}`,
     singularName: '',
     namespaced: def.namespaced,
-    kind: def.kind,
-    verbs: sub === 'log' ? ['get'] : ['get', 'patch', 'update'],
+    ...(SUBRESOURCE_KINDS[sub] ?? { kind: def.kind, verbs: ['get', 'patch', 'update'] }),
   }));
   return [main, ...subresources];
 }

@@ -19,6 +19,7 @@ import { servePodLog } from './pod-log.js';
 import type { DeleteOptions, Registry } from './registry.js';
 import { findResource } from './resources/index.js';
 import { apiVersionOf, type ResourceDefinition } from './resources/resource-definition.js';
+import { scaleOf, writeScale } from './scale-subresource.js';
 import { includeObjectOf, toTable, wantsTable } from './table.js';
 import { startWatch } from './watch-stream.js';
 
@@ -204,6 +205,8 @@ export function handleResourceRequest(
     return undefined;
   }
 
+  if (subresource === 'scale') return serveScale(deps, request, manager, dryRun);
+
   switch (verb) {
     case 'get': {
       const object = registry.get(def, namespace, name ?? '');
@@ -317,4 +320,33 @@ export function handleResourceRequest(
     default:
       throw notFoundPath();
   }
+}
+
+function serveScale(
+  deps: ResourceRouteDependencies,
+  request: ResourceRequest,
+  manager: string,
+  dryRun: boolean,
+): JsonAnswer {
+  const { def, namespace, name = '' } = request.path;
+  const target = { def, namespace, name };
+  if (request.verb === 'get')
+    return { status: 200, body: scaleOf(deps.registry.get(def, namespace, name)) };
+  if (request.verb === 'update') {
+    const body = deps.parseBody(request.body, request.contentType);
+    return {
+      status: 200,
+      body: writeScale(deps.registry, target, { kind: 'update', body }, { manager, dryRun }),
+    };
+  }
+  if (request.verb === 'patch') {
+    const type = patchTypeOf(request.contentType);
+    if (!type || type === 'apply') throw unsupportedMediaType(request.contentType);
+    const patch = deps.parseBody(request.body, 'application/json');
+    return {
+      status: 200,
+      body: writeScale(deps.registry, target, { kind: 'patch', type, patch }, { manager, dryRun }),
+    };
+  }
+  throw methodNotAllowed();
 }

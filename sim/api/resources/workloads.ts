@@ -72,17 +72,26 @@ export const deploymentsResource: ResourceDefinition = {
   shortNames: ['deploy'],
   categories: ['all'],
   verbs: STANDARD_VERBS,
-  subresources: ['status'],
+  subresources: ['scale', 'status'],
   fieldLabels: [],
   tracksGeneration: true,
   applyDefaults(object) {
     const spec = specOf(object);
     spec.replicas ??= 1;
     defaultTemplate(spec);
-    spec.strategy ??= {
-      type: 'RollingUpdate',
-      rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' },
+    // As SetDefaults_Deployment: an empty strategy (what `kubectl create deployment` sends)
+    // becomes a RollingUpdate of 25%/25%.
+    const strategy = (spec.strategy ?? {}) as {
+      type?: string;
+      rollingUpdate?: Record<string, unknown>;
     };
+    strategy.type ??= 'RollingUpdate';
+    if (strategy.type === 'RollingUpdate') {
+      strategy.rollingUpdate ??= {};
+      strategy.rollingUpdate.maxUnavailable ??= '25%';
+      strategy.rollingUpdate.maxSurge ??= '25%';
+    }
+    spec.strategy = strategy;
     spec.revisionHistoryLimit ??= 10;
     spec.progressDeadlineSeconds ??= 600;
   },
@@ -104,7 +113,7 @@ export const replicaSetsResource: ResourceDefinition = {
   shortNames: ['rs'],
   categories: ['all'],
   verbs: STANDARD_VERBS,
-  subresources: ['status'],
+  subresources: ['scale', 'status'],
   fieldLabels: [],
   tracksGeneration: true,
   applyDefaults(object) {
