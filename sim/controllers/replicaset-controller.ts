@@ -1,7 +1,8 @@
 /**
  * The ReplicaSet controller: keeps `spec.replicas` live pods (not terminating, not finished)
  * owned by each ReplicaSet, creating pods from the template with a controller ownerReference
- * (SuccessfulCreate) and deleting surplus ones (SuccessfulDelete), and reports status.
+ * (SuccessfulCreate) and deleting surplus ones (SuccessfulDelete), adopting orphan pods that match
+ * its selector and releasing owned ones that stopped matching, and reports status.
  */
 import type { Registry } from '../api/registry.js';
 import { podsResource, replicaSetsResource } from '../api/resources/index.js';
@@ -13,12 +14,24 @@ import {
   type Pod,
   type ReplicaSet,
 } from '../types.js';
+import { labelSelectorMatcher } from '../store/selectors.js';
 import type { EventRecorder } from './event-recorder.js';
 
 export interface ReplicaSetControllerOptions {
   store: ObjectStore;
   registry: Registry;
   events: EventRecorder;
+}
+
+function ownerReferenceTo(rs: ReplicaSet): OwnerReference {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    name: rs.metadata.name ?? '',
+    uid: rs.metadata.uid ?? '',
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }
 
 export function controllerOf(object: KubeObject): OwnerReference | undefined {
@@ -65,15 +78,82 @@ export class ReplicaSetController {
   private onEvent(event: StoreEvent): void {
     if (event.resourceKey === 'apps/replicasets' && event.type !== 'DELETED') {
       this.reconcile(event.object.metadata.namespace, event.object.metadata.name ?? '');
+    } else if (event.resourceKey === '/pods' && event.type !== 'DELETED') {
+      const owner = controllerOf(event.object);
+      if (owner?.kind === 'ReplicaSet') this.reconcile(event.object.metadata.namespace, owner.name);
+      else if (!owner && !event.object.metadata.deletionTimestamp) this.offerOrphan(event.object);
     } else if (event.resourceKey === '/pods') {
       const owner = controllerOf(event.object);
       if (owner?.kind === 'ReplicaSet') this.reconcile(event.object.metadata.namespace, owner.name);
     }
   }
 
+  /** A Pod without a controller: every ReplicaSet whose selector matches it may adopt it. */
+  private offerOrphan(pod: KubeObject): void {
+    const namespace = pod.metadata.namespace;
+    const candidates: string[] = [];
+    this.o.store.scan(replicaSetsResource, namespace, (object) => {
+      const rs = object as ReplicaSet;
+      if (
+        !rs.metadata.deletionTimestamp &&
+        labelSelectorMatcher(rs.spec.selector)(pod.metadata.labels)
+      )
+        candidates.push(rs.metadata.name ?? '');
+    });
+    for (const name of candidates) this.reconcile(namespace, name);
+  }
+
+  /**
+   * ClaimPods: orphans whose labels match the selector are adopted (a controller ownerReference
+   * is added) and owned pods whose labels stopped matching are released.
+   */
+  private claimPods(rs: ReplicaSet): void {
+    const uid = rs.metadata.uid ?? '';
+    const matches = labelSelectorMatcher(rs.spec.selector);
+    const adopt: string[] = [];
+    const release: string[] = [];
+    this.o.store.scan(podsResource, rs.metadata.namespace, (object) => {
+      const owner = controllerOf(object);
+      const match = matches(object.metadata.labels);
+      if (!owner && match && !object.metadata.deletionTimestamp)
+        adopt.push(object.metadata.name ?? '');
+      else if (owner?.uid === uid && !match) release.push(object.metadata.name ?? '');
+    });
+    const options = { manager: 'kube-controller-manager', trusted: true };
+    for (const name of adopt) {
+      this.o.registry.mutate(
+        podsResource,
+        rs.metadata.namespace,
+        name,
+        (pod) => {
+          if (controllerOf(pod)) return;
+          pod.metadata.ownerReferences = [
+            ...(pod.metadata.ownerReferences ?? []),
+            ownerReferenceTo(rs),
+          ];
+        },
+        options,
+      );
+    }
+    for (const name of release) {
+      this.o.registry.mutate(
+        podsResource,
+        rs.metadata.namespace,
+        name,
+        (pod) => {
+          const refs = (pod.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
+          if (refs.length > 0) pod.metadata.ownerReferences = refs;
+          else delete pod.metadata.ownerReferences;
+        },
+        options,
+      );
+    }
+  }
+
   private reconcile(namespace: string | undefined, name: string): void {
     const rs = this.o.registry.find(replicaSetsResource, namespace, name) as ReplicaSet | undefined;
     if (!rs) return;
+    if (!rs.metadata.deletionTimestamp) this.claimPods(rs);
     const uid = rs.metadata.uid ?? '';
     const owned = (this.o.registry.list(podsResource, namespace) as Pod[]).filter(
       (p) => controllerOf(p)?.uid === uid,
@@ -109,16 +189,7 @@ export class ReplicaSetController {
         generateName: `${rs.metadata.name ?? ''}-`,
         ...(metadata.labels ? { labels: metadata.labels } : {}),
         ...(metadata.annotations ? { annotations: metadata.annotations } : {}),
-        ownerReferences: [
-          {
-            apiVersion: 'apps/v1',
-            kind: 'ReplicaSet',
-            name: rs.metadata.name ?? '',
-            uid: rs.metadata.uid ?? '',
-            controller: true,
-            blockOwnerDeletion: true,
-          },
-        ],
+        ownerReferences: [ownerReferenceTo(rs)],
       },
       spec: template.spec ?? {},
     };
