@@ -206,6 +206,8 @@ export function handleResourceRequest(
   }
 
   if (subresource === 'scale') return serveScale(deps, request, manager, dryRun);
+  // exec is served on the upgraded connection (sim/exec); a plain request cannot stream.
+  if (subresource === 'exec') throw badRequest('Upgrade request required');
 
   switch (verb) {
     case 'get': {

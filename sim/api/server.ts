@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { load } from 'js-yaml';
 import type { ContainerLogs } from '../controllers/container-logs.js';
 import {
@@ -18,6 +19,7 @@ import {
   notFoundPath,
   unauthorized,
 } from '../errors.js';
+import { handleExecUpgrade } from '../exec/exec-upgrade.js';
 import type { FaultInjector, FaultRule } from '../faults.js';
 import type { RequestLog, RequestLogEntry } from '../request-log.js';
 import type { ObjectStore } from '../store/object-store.js';
@@ -136,6 +138,30 @@ export class ApiServer {
       this.handle(req, res).catch((error: unknown) => this.fail(res, error));
     });
     this.server.keepAliveTimeout = 5000;
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      handleExecUpgrade(
+        {
+          registry: o.registry,
+          auth: o.auth,
+          track: this.track,
+          log: (entry) => {
+            const logged = o.requestLog.begin({
+              time: new Date().toISOString(),
+              method: entry.method,
+              path: entry.path,
+              query: Object.fromEntries(entry.query),
+              identity: entry.identity,
+              userAgent: entry.userAgent,
+              watch: false,
+            });
+            logged.status = entry.status;
+          },
+        },
+        req,
+        socket,
+        head,
+      );
+    });
   }
 
   async listen(port: number, host: string): Promise<AddressInfo> {

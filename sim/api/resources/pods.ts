@@ -140,7 +140,7 @@ export const podsResource: ResourceDefinition = {
   shortNames: ['po'],
   categories: ['all'],
   verbs: STANDARD_VERBS,
-  subresources: ['status', 'log'],
+  subresources: ['exec', 'status', 'log'],
   fieldLabels: [
     'spec.nodeName',
     'spec.restartPolicy',
