@@ -1,12 +1,13 @@
 import { Router } from 'express';
 import { AppError } from '../errors/app-error.js';
+import { namedRoute } from '../http/request-logging.js';
 import type { AssessmentCatalog } from './assessment-catalog.js';
 import { toPublicAssessment } from './public-assessment.js';
 
 export function createAssessmentsRouter(catalog: AssessmentCatalog): Router {
   const router = Router();
 
-  router.get('/', (_req, res) => {
+  router.get('/', namedRoute, (_req, res) => {
     const items = catalog.list().map((assessment) => {
       const { id, version, title, summary, maxScore } = toPublicAssessment(assessment);
       return { id, version, title, summary, maxScore, href: `/v1/assessments/${id}` };
@@ -14,8 +15,8 @@ export function createAssessmentsRouter(catalog: AssessmentCatalog): Router {
     res.json({ items });
   });
 
-  router.get('/:id', (req, res) => {
-    const assessment = catalog.get(req.params.id);
+  router.get('/:id', namedRoute, (req, res) => {
+    const assessment = catalog.get(String(req.params.id));
     if (!assessment) {
       throw new AppError('ASSESSMENT_NOT_FOUND', `No assessment "${req.params.id}".`, {
         assessmentId: req.params.id,

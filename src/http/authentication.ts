@@ -23,7 +23,8 @@ export function createAuthenticate(deps: AuthenticateApiKeyDependencies): Reques
 }
 
 export function requireScope(scope: ApiScope): RequestHandler {
-  return (_req, res, next) => {
+  return (req, res, next) => {
+    res.locals.route = `${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''}`;
     const principal = principalOf(res);
     if (!principal.scopes.includes(scope)) {
       throw new AppError('FORBIDDEN_SCOPE', `This API key lacks the "${scope}" scope.`, {

@@ -13,6 +13,7 @@ import { createCorsMiddleware } from './cors.js';
 import { defaultRetryAfterSeconds } from './error-catalogue.js';
 import { createErrorHandler, requireJsonBody, routeNotFound } from './error-handler.js';
 import { createHealthRouter, type ReadinessProbe } from './health-router.js';
+import { createRequestLogging } from './request-logging.js';
 
 export interface AppDependencies {
   catalog: AssessmentCatalog;
@@ -39,6 +40,7 @@ export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy ?? false);
+  app.use(createRequestLogging(deps.logger));
   app.use(helmet());
   if (deps.corsOrigins !== undefined && deps.corsOrigins.length > 0) {
     app.use(createCorsMiddleware(deps.corsOrigins));

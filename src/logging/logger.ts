@@ -12,12 +12,21 @@ const secretKeys = [
   'credentials',
   'keyPem',
   'authorization',
+  // A whole API key (the public prefix, logged as keyPrefix, is not a secret).
+  'apiKey',
+  'key',
   '["client-key-data"]',
   '["client-certificate-data"]',
 ];
 
 /** Header names that carry credentials, in any logged `headers` object. */
-const secretHeaders = ['authorization', 'cookie', '["x-api-key"]', '["proxy-authorization"]'];
+const secretHeaders = [
+  'authorization',
+  'cookie',
+  '["set-cookie"]',
+  '["x-api-key"]',
+  '["proxy-authorization"]',
+];
 
 /**
  * Paths that may hold secrets anywhere kubegrade logs an object. Redaction is configured here,
