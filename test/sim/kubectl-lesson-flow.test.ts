@@ -1,9 +1,13 @@
 /** The lesson's commands with the kubectl found on PATH, against the simulated cluster. */
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import type { SimulatedCluster } from '../../sim/start-simulated-cluster.js';
 import { kubectlFor, LESSON_POD_YAML, startTestCluster } from './sim-test-helpers.js';
+
+/** The lesson as the course team wrote it, kept beside its rubric. */
+const LESSON = new URL('../../assessments/first-pod/lesson.md', import.meta.url);
 
 describe('kubectl against the simulated cluster', () => {
   let cluster: SimulatedCluster;
@@ -100,6 +104,81 @@ describe('kubectl against the simulated cluster', () => {
     expect(requests.some((r) => r.path === '/openapi/v3')).toBe(true);
     expect(requests.every((r) => r.identity === 'admin')).toBe(true);
     expect(requests.filter((r) => r.status >= 500)).toEqual([]);
+  });
+
+  it('runs the rest of lesson one as written: get --watch, exec -it with ls and exit, logs -f', async () => {
+    const lesson = readFileSync(LESSON, 'utf8');
+    for (const command of [
+      'kubectl apply -f my-pod.yaml',
+      'kubectl get pod my-pod --watch',
+      'kubectl exec -it my-pod -- /bin/sh',
+      'kubectl logs my-pod -f',
+      'kubectl logs my-pod -c web',
+      'kubectl delete pod my-pod',
+    ]) {
+      expect(lesson).toContain(command);
+    }
+    const manifest = join(kubectl.dir, 'my-pod.yaml');
+    await writeFile(manifest, LESSON_POD_YAML);
+    await kubectl.run(['apply', '-f', manifest]);
+
+    const watched = await kubectl.follow(['get', 'pod', 'my-pod', '--watch'], /\bRunning\b/);
+    expect(watched.split('\n')[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
+    expect(watched).toMatch(/^my-pod\s+1\/1\s+Running\s+0\s+/m);
+
+    // The learner's `ls` and `exit`, typed on stdin (not a terminal here, so kubectl drops -t).
+    const shell = await kubectl.run(['exec', '-it', 'my-pod', '--', '/bin/sh'], {
+      stdin: 'ls\nls /usr/share/nginx/html\nhostname\nexit\n',
+    });
+    expect(shell.code).toBe(0);
+    expect(shell.stdout.split('\n')).toEqual(expect.arrayContaining(['etc', 'usr', 'var']));
+    expect(shell.stdout).toContain('50x.html\nindex.html\nmy-pod\n');
+    const withContainer = await kubectl.run(
+      ['exec', '-it', 'my-pod', '-c', 'web', '--', '/bin/sh'],
+      { stdin: 'cat /etc/nginx/nginx.conf\nexit 3\n' },
+    );
+    expect(withContainer.stdout).toContain('include /etc/nginx/conf.d/*.conf;');
+    expect(withContainer.code).toBe(3);
+    expect(withContainer.stderr).toContain('command terminated with exit code 3');
+
+    const followed = await kubectl.follow(['logs', 'my-pod', '-f'], /ready for start up/);
+    expect(followed).toContain('/docker-entrypoint.sh: Configuration complete; ready for start up');
+
+    // kubectl 1.30+ speaks WebSocket for exec (GET); nothing fell back to SPDY.
+    const execs = cluster.control.requests().filter((r) => r.path.endsWith('/my-pod/exec'));
+    expect(execs.map((r) => [r.method, r.status])).toEqual([
+      ['GET', 101],
+      ['GET', 101],
+    ]);
+    expect(execs[1]?.query.container).toBe('web');
+  });
+
+  it('execs over SPDY too, as kubectl before 1.30 does and as the WebSocket fallback', async () => {
+    const manifest = join(kubectl.dir, 'my-pod.yaml');
+    await writeFile(manifest, LESSON_POD_YAML);
+    await kubectl.run(['apply', '-f', manifest]);
+    await kubectl.run(['wait', '--for=condition=Ready', 'pod/my-pod', '--timeout=15s']);
+    const spdy = { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' };
+    const shell = await kubectl.run(['exec', '-it', 'my-pod', '--', '/bin/sh'], {
+      stdin: 'ls /etc/nginx\nenv\nexit\n',
+      env: spdy,
+    });
+    expect(shell.code).toBe(0);
+    expect(shell.stdout).toContain('conf.d\nmime.types\nnginx.conf\n');
+    expect(shell.stdout).toMatch(/^HOSTNAME=my-pod$/m);
+    const single = await kubectl.run(['exec', 'my-pod', '--', 'cat', '/nope'], { env: spdy });
+    expect(single.code).toBe(1);
+    expect(single.stderr).toContain('cat: /nope: No such file or directory');
+    const missing = await kubectl.run(['exec', 'no-such-pod', '--', 'ls'], { env: spdy });
+    expect(missing.stderr.trim()).toBe(
+      'Error from server (NotFound): pods "no-such-pod" not found',
+    );
+    // (kubectl gets the pod first, so the missing one never reaches exec.)
+    const execs = cluster.control.requests().filter((r) => r.path.endsWith('/exec'));
+    expect(execs.map((r) => [r.method, r.status])).toEqual([
+      ['POST', 101],
+      ['POST', 101],
+    ]);
   });
 
   it('shows a Table for get and refuses writes made with the read-only kubeconfig', async () => {

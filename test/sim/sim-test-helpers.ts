@@ -1,5 +1,5 @@
 /** Shared helpers for the simulated-cluster tests: clients, kubectl, bounded waits. */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -110,28 +110,70 @@ export interface KubectlResult {
   stderr: string;
 }
 
+export interface KubectlRunOptions {
+  /** Written to kubectl's stdin, which is then closed. */
+  stdin?: string;
+  /** Extra environment, e.g. `KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false` to force SPDY for exec. */
+  env?: Record<string, string>;
+}
+
 /** A directory holding a kubeconfig for this cluster, for running the kubectl on PATH. */
 export async function kubectlFor(cluster: SimulatedCluster): Promise<{
-  run(args: string[], stdin?: string): Promise<KubectlResult>;
+  run(args: string[], options?: KubectlRunOptions): Promise<KubectlResult>;
+  /**
+   * Starts a command that does not end by itself (`get --watch`, `logs -f`), resolves with its
+   * output once `until` matches it, and stops it.
+   */
+  follow(args: string[], until: RegExp): Promise<string>;
   dir: string;
   cleanup(): Promise<void>;
 }> {
   const dir = await mkdtemp(join(tmpdir(), 'kubegrade-sim-'));
   const kubeconfig = join(dir, 'kubeconfig');
   await writeFile(kubeconfig, cluster.kubeconfigYaml(), { mode: 0o600 });
-  const run = (args: string[]): Promise<KubectlResult> =>
+  const environment = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
+    ...process.env,
+    KUBECONFIG: kubeconfig,
+    HOME: dir,
+    ...extra,
+  });
+  const run = (args: string[], options: KubectlRunOptions = {}): Promise<KubectlResult> =>
     new Promise((resolve) => {
-      execFile(
+      const child = execFile(
         'kubectl',
         ['--kubeconfig', kubeconfig, ...args],
-        { timeout: 20_000, env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir } },
+        { timeout: 20_000, env: environment(options.env) },
         (error, stdout, stderr) => {
           const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
           resolve({ code, stdout, stderr });
         },
       );
+      child.stdin?.end(options.stdin ?? '');
     });
-  return { run, dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  const follow = (args: string[], until: RegExp): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const child = spawn('kubectl', ['--kubeconfig', kubeconfig, ...args], {
+        env: environment(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (until.test(out)) {
+          child.kill('SIGTERM');
+          resolve(out);
+        }
+      });
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      child.on('exit', (code) => {
+        if (!until.test(out))
+          reject(
+            new Error(`kubectl ${args.join(' ')} exited (${code}) before ${until}: ${out}${err}`),
+          );
+      });
+    });
+  return { run, follow, dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
 export interface RawResponse {
