@@ -206,21 +206,32 @@ describe('durable grading', () => {
     );
     expect(nextStep).toMatchObject({ action: 'delete-pod', pod: 'my-pod', namespace: 'default' });
     await core.deleteNamespacedPod({ namespace: 'default', name: 'my-pod' });
-    // The deletion is in the journal: the stability window is running. Kill the worker now.
+    // The deletion is in the journal and the attempt is parked for its stability window (no
+    // next step for the learner any more): kill the worker that holds its watch now.
     await until(async () => {
       const journal = await journalOf(id);
-      return journal.some((entry) => entry.type === 'watch-event' && entry.event.type === 'DELETED')
-        ? true
-        : undefined;
-    }, 'the deletion to be recorded');
+      const deleted = journal.some(
+        (entry) => entry.type === 'watch-event' && entry.event.type === 'DELETED',
+      );
+      const row = await services.prisma.attempt.findUnique({
+        where: { id },
+        select: { parkedUntil: true, nextStep: true },
+      });
+      return deleted && row?.parkedUntil && row.nextStep === null ? true : undefined;
+    }, 'the deletion to be recorded and the window parked');
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
     expect((await services.attempts.find(id))?.status).toBe('running');
 
     workerProcess();
-    const attempt = await waitForFinishedAttempt(services.attempts, id, 90_000);
+    const attempt = await waitForFinishedAttempt(services.attempts, id, 200_000);
     expect(attempt.status).toBe('graded');
     expect(attempt.checks.filter((check) => check.outcome !== 'passed')).toEqual([]);
     expect(attempt.score).toBe(attempt.maxScore);
-  }, 150_000);
+    // The second worker resumed the cut watch from its last resourceVersion, and says so.
+    const gaps = (await journalOf(id)).filter((entry) => entry.type === 'gap');
+    expect(gaps.map((gap) => gap.type === 'gap' && gap.recoveredBy)).toContain(
+      'watch-from-resource-version',
+    );
+  }, 300_000);
 });
