@@ -72,6 +72,10 @@ const environmentSchema = z.object({
   CLUSTER_SECRET_SWEEP_INTERVAL_MS: positiveInt.default(60_000),
   /** How long an API process trusts a verified key before looking it up again (revocation delay). */
   API_KEY_CACHE_TTL_MS: positiveInt.max(300_000).default(5_000),
+  /** Requests per API key, and per tenant (all its keys), in each RATE_LIMIT_WINDOW_MS. */
+  RATE_LIMIT_PER_KEY: positiveInt.default(50),
+  RATE_LIMIT_PER_TENANT: positiveInt.default(100),
+  RATE_LIMIT_WINDOW_MS: positiveInt.min(1000).default(1000),
 });
 
 export type Config = {
@@ -93,6 +97,7 @@ export type Config = {
     retryAfterSeconds: number;
     /** A revoked key stops working in a running API process within this time. */
     apiKeyCacheTtlMs: number;
+    rateLimits: { perKey: number; perTenant: number; windowMs: number };
   };
   logLevel: string;
   queue: { name: string };
@@ -168,6 +173,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       shutdownTimeoutMs: env.API_SHUTDOWN_TIMEOUT_MS,
       retryAfterSeconds: env.RETRY_AFTER_SECONDS,
       apiKeyCacheTtlMs: env.API_KEY_CACHE_TTL_MS,
+      rateLimits: {
+        perKey: env.RATE_LIMIT_PER_KEY,
+        perTenant: env.RATE_LIMIT_PER_TENANT,
+        windowMs: env.RATE_LIMIT_WINDOW_MS,
+      },
     },
     logLevel: env.LOG_LEVEL,
     queue: { name: env.QUEUE_NAME },

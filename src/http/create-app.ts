@@ -14,6 +14,8 @@ import { defaultRetryAfterSeconds } from './error-catalogue.js';
 import { createErrorHandler, requireJsonBody, routeNotFound } from './error-handler.js';
 import { createHealthRouter, type ReadinessProbe } from './health-router.js';
 import { createRequestLogging } from './request-logging.js';
+import { createRateLimiting, type RateLimits } from './rate-limiting.js';
+import type { Redis } from 'ioredis';
 
 export interface AppDependencies {
   catalog: AssessmentCatalog;
@@ -31,6 +33,8 @@ export interface AppDependencies {
   trustProxy?: boolean;
   /** Browser origins allowed to call the API cross-origin; none (no CORS headers) by default. */
   corsOrigins?: string[];
+  /** Per-key and per-tenant limits counted in this Redis; none when absent. */
+  rateLimiting?: { redis: Redis; limits: RateLimits };
   /** What every 503 tells clients in `Retry-After`, in seconds. */
   retryAfterSeconds?: number;
 }
@@ -52,6 +56,10 @@ export function createApp(deps: AppDependencies): Express {
   api.use(
     createAuthenticate({ tenants: deps.tenants, cache: deps.principalCache, logger: deps.logger }),
   );
+  // Limited before the body is read: a refused request costs neither parsing nor the database.
+  if (deps.rateLimiting) {
+    api.use(createRateLimiting(deps.rateLimiting.redis, deps.rateLimiting.limits));
+  }
   api.use(requireJsonBody);
   api.use(express.json({ limit: deps.bodyLimitBytes, strict: true }));
   api.use('/assessments', createAssessmentsRouter(deps.catalog));

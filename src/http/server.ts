@@ -33,6 +33,7 @@ export async function startApiServer(
     attempts: services.attempts,
     tenants: services.tenants,
     principalCache: createPrincipalCache({ ttlMs: config.http.apiKeyCacheTtlMs }),
+    rateLimiting: { redis: services.redis, limits: config.http.rateLimits },
     enqueue: (attemptId) => enqueueGrading(services.queue, attemptId),
     queueName: services.queue.name,
     sealClusterAccess: (access) => sealClusterAccess(services.secrets, access),

@@ -98,6 +98,8 @@ export async function openTestServices(
     allowCidrs?: string;
     /** Where the rubrics come from; the repository's `assessments/` by default. */
     assessmentsDirectory?: string;
+    /** Per-key and per-tenant limits; high by default so that only limit tests meet them. */
+    rateLimits?: { perKey: number; perTenant: number; windowMs: number };
     /** Browser origins that get CORS headers (none by default, as in production). */
     corsOrigins?: string[];
   } = {},
@@ -124,6 +126,10 @@ export async function openTestServices(
     attempts,
     tenants,
     principalCache: createPrincipalCache({ ttlMs: 5_000 }),
+    rateLimiting: {
+      redis: producer,
+      limits: options.rateLimits ?? { perKey: 100_000, perTenant: 100_000, windowMs: 1_000 },
+    },
     enqueue: (attemptId) => enqueueGrading(queue, attemptId),
     queueName,
     sealClusterAccess: (access) => sealClusterAccess(secrets, access),
