@@ -28,6 +28,8 @@ export interface FaultRuleInput {
   afterMs?: number;
   /** How many matching requests the rule applies to; unlimited when omitted. */
   times?: number;
+  /** The share of matching requests it applies to (0-1, default 1): soaks fault 20% of calls. */
+  probability?: number;
 }
 
 export interface FaultRule extends FaultRuleInput {
@@ -61,6 +63,11 @@ export function validateFaultRule(rule: FaultRuleInput): void {
     throw new Error('a latency fault needs latencyMs >= 0');
   if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times > 0))
     throw new Error('times must be a positive integer');
+  if (
+    rule.probability !== undefined &&
+    !(typeof rule.probability === 'number' && rule.probability >= 0 && rule.probability <= 1)
+  )
+    throw new Error('probability must be a number from 0 to 1');
   if (typeof rule.path !== 'string' && !(rule.path instanceof RegExp))
     throw new Error('path must be a string pattern');
 }
@@ -95,6 +102,7 @@ export class FaultInjector {
       if (rule.watch !== undefined && rule.watch !== request.watch) continue;
       if (!rule.regexp.test(request.path)) continue;
       if (rule.times !== undefined && rule.hits >= rule.times) continue;
+      if (rule.probability !== undefined && Math.random() >= rule.probability) continue;
       rule.hits++;
       hits.push(this.describe(rule));
     }
