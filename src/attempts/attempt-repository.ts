@@ -24,6 +24,8 @@ export interface NewAttempt {
   manifest: string;
   answers: Record<string, string | string[]>;
   clusterSecret: Uint8Array | undefined;
+  /** The learner chose to be graded without a cluster: cluster checks are skipped. */
+  gradeWithoutCluster: boolean;
   idempotencyKey: string | undefined;
   requestHash: string;
 }
@@ -40,6 +42,7 @@ export interface StoredAttempt {
   status: AttemptStatus;
   manifest: string;
   answers: Record<string, string | string[]>;
+  gradeWithoutCluster: boolean;
   notGradableReason: string | null;
   notGradableCode: string | null;
   nextStep: NextStep | null;
@@ -53,7 +56,7 @@ export interface StoredAttempt {
   checks: Array<{
     id: string;
     title: string;
-    outcome: 'passed' | 'failed' | 'error';
+    outcome: 'passed' | 'failed' | 'error' | 'skipped';
     points: number;
     maxPoints: number;
     message: string;
@@ -83,28 +86,32 @@ const toNumber = (value: { toNumber(): number } | null): number | null =>
 export class AttemptRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
-  /** Stores a new attempt with its quiz answers; the assessment version is recorded once. */
+  /**
+   * Stores a new attempt with its quiz answers; the assessment version is recorded once.
+   * Two single statements and no interactive transaction: the version's row is an
+   * INSERT ... ON CONFLICT DO NOTHING (Prisma's upsert reads then inserts, so concurrent first
+   * submissions raced into unique violations), and it may stay even if the attempt's insert
+   * fails, since it only records that the version exists. An interactive transaction here also
+   * gave up after 2 s waiting for a pooled connection under a burst of submissions.
+   */
   async insert(attempt: NewAttempt): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      // INSERT ... ON CONFLICT DO NOTHING: one atomic statement, so concurrent first submissions
-      // of a version never race (Prisma's upsert reads then inserts, and the loser got P2002).
-      await tx.assessment.createMany({ data: [attempt.assessment], skipDuplicates: true });
-      await tx.attempt.create({
-        data: {
-          id: attempt.id,
-          tenantId: attempt.tenantId,
-          assessmentId: attempt.assessment.id,
-          assessmentVersion: attempt.assessment.version,
-          learnerId: attempt.learnerId,
-          courseId: attempt.courseId ?? null,
-          manifest: attempt.manifest,
-          submittedAnswers: attempt.answers,
-          queueName: attempt.queueName,
-          clusterSecret: attempt.clusterSecret ? Buffer.from(attempt.clusterSecret) : null,
-          idempotencyKey: attempt.idempotencyKey ?? null,
-          requestHash: attempt.requestHash,
-        },
-      });
+    await this.prisma.assessment.createMany({ data: [attempt.assessment], skipDuplicates: true });
+    await this.prisma.attempt.create({
+      data: {
+        id: attempt.id,
+        tenantId: attempt.tenantId,
+        assessmentId: attempt.assessment.id,
+        assessmentVersion: attempt.assessment.version,
+        learnerId: attempt.learnerId,
+        courseId: attempt.courseId ?? null,
+        manifest: attempt.manifest,
+        submittedAnswers: attempt.answers,
+        queueName: attempt.queueName,
+        clusterSecret: attempt.clusterSecret ? Buffer.from(attempt.clusterSecret) : null,
+        gradeWithoutCluster: attempt.gradeWithoutCluster,
+        idempotencyKey: attempt.idempotencyKey ?? null,
+        requestHash: attempt.requestHash,
+      },
     });
   }
 
@@ -152,6 +159,7 @@ export class AttemptRepository {
       status: row.status,
       manifest: row.manifest,
       answers: row.submittedAnswers as Record<string, string | string[]>,
+      gradeWithoutCluster: row.gradeWithoutCluster,
       notGradableReason: row.notGradableReason,
       notGradableCode: row.notGradableCode,
       nextStep:

@@ -19,20 +19,20 @@ afterAll(async () => {
   await services.close();
 });
 
-it('answers 202 to 16 concurrent first POSTs on a fresh database and records the version once', async () => {
+it('answers 202 to 32 concurrent first POSTs on a fresh database and records the version once', async () => {
   expect(await services.prisma.assessment.count()).toBe(0);
 
   const responses = await Promise.all(
-    Array.from({ length: 16 }, (_, index) =>
+    Array.from({ length: 32 }, (_, index) =>
       services.api.post('/v1/attempts').send(attemptBody({ learnerId: `learner-${index}` })),
     ),
   );
 
-  expect(responses.map((response) => response.status)).toEqual(Array(16).fill(202));
-  expect(await services.prisma.attempt.count()).toBe(16);
+  expect(responses.map((response) => response.status)).toEqual(Array(32).fill(202));
+  expect(await services.prisma.attempt.count()).toBe(32);
   const versions = await services.prisma.assessment.findMany({
     select: { id: true, version: true },
   });
   expect(versions).toEqual([{ id: manifestOnlyAssessmentId, version: expect.any(String) }]);
-  expect(await services.queue.getJobCountByTypes('waiting', 'prioritized', 'delayed')).toBe(16);
+  expect(await services.queue.getJobCountByTypes('waiting', 'prioritized', 'delayed')).toBe(32);
 });
