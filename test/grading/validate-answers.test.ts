@@ -28,10 +28,18 @@ describe('validateAnswers', () => {
     });
   });
 
-  it('drops answers to unknown question ids without failing', () => {
-    expect(validateAnswers(firstPod, { 'no-such-question': 42, 'pending-causes': 'x' })).toEqual({
-      'pending-causes': 'x',
+  it('refuses an answer to a question id the assessment does not have, naming the id', () => {
+    const error = refusal(firstPod, { 'pending-causes': 'x', 'no-such-question': 'y' });
+    expect(error.code).toBe('ANSWER_INVALID');
+    expect(error.details).toEqual({ questionId: 'no-such-question', reason: 'UNKNOWN_QUESTION' });
+    expect(error.message).toContain('pending-causes');
+    expect(refusal(choiceQuiz, { 'pending-causes': 'x' }).details).toEqual({
+      questionId: 'pending-causes',
+      reason: 'UNKNOWN_QUESTION',
     });
+  });
+
+  it('accepts no answers at all', () => {
     expect(validateAnswers(firstPod, {})).toEqual({});
     expect(validateAnswers(firstPod, undefined)).toEqual({});
   });

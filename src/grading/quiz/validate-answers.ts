@@ -6,8 +6,9 @@ import { maxFreeTextAnswerLength } from './answer-limits.js';
 
 /**
  * Checks quiz answers at submit time, so a malformed one is refused with its question id rather
- * than silently graded as wrong. Returns the answers to this quiz's questions; answers to
- * unknown question ids are dropped (an integration may send answers for another version).
+ * than silently graded as wrong. An answer to a question id this assessment version does not
+ * have is refused too: it is usually an integration sending another version's answers, and
+ * storing it would grade the learner on a quiz they did not answer.
  * Throws AppError `ANSWER_INVALID` with `details.questionId`.
  */
 export function validateAnswers(
@@ -21,6 +22,16 @@ export function validateAnswers(
     });
   }
   const given = answers as Record<string, unknown>;
+  const questionIds = new Set(assessment.quiz.map((question) => question.id));
+  const unknownId = Object.keys(given).find((id) => !questionIds.has(id));
+  if (unknownId !== undefined) {
+    const shown = unknownId.slice(0, 100);
+    throw new AppError(
+      'ANSWER_INVALID',
+      `There is no question "${shown}" in this assessment version; its questions are: ${[...questionIds].join(', ') || 'none'}.`,
+      { questionId: shown, reason: 'UNKNOWN_QUESTION' },
+    );
+  }
   const valid: QuizAnswers = {};
   for (const question of assessment.quiz) {
     if (!Object.hasOwn(given, question.id)) continue;
