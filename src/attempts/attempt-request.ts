@@ -23,19 +23,29 @@ export const clusterAccessSchema = z.strictObject({
 });
 
 /** The body of POST /v1/attempts. */
-export const attemptRequestSchema = z.strictObject({
-  assessmentId: z.string().min(1).max(100),
-  assessmentVersion: z.string().min(1).max(50).optional(),
-  learnerId: externalId,
-  courseId: externalId.optional(),
-  /** The learner's manifest as YAML text (size and shape limits are applied when it is parsed). */
-  manifest: z.string().max(1024 * 1024),
-  /** Quiz answers by question id: free text, or the ids of the chosen options. */
-  answers: z
-    .record(z.string().min(1).max(100), z.union([z.string(), z.array(z.string()).max(50)]))
-    .default({}),
-  cluster: clusterAccessSchema.optional(),
-});
+export const attemptRequestSchema = z
+  .strictObject({
+    assessmentId: z.string().min(1).max(100),
+    assessmentVersion: z.string().min(1).max(50).optional(),
+    learnerId: externalId,
+    courseId: externalId.optional(),
+    /** The learner's manifest as YAML text (size and shape limits are applied when it is parsed). */
+    manifest: z.string().max(1024 * 1024),
+    /** Quiz answers by question id: free text, or the ids of the chosen options. */
+    answers: z
+      .record(z.string().min(1).max(100), z.union([z.string(), z.array(z.string()).max(50)]))
+      .default({}),
+    cluster: clusterAccessSchema.optional(),
+    /**
+     * Grade an assessment that has cluster checks without a cluster, on purpose: its cluster
+     * checks are skipped (0 points) and the attempt is graded. Without it, no `cluster` is refused.
+     */
+    gradeWithoutCluster: z.boolean().optional(),
+  })
+  .refine((request) => !(request.gradeWithoutCluster === true && request.cluster !== undefined), {
+    message: 'Give either a cluster or gradeWithoutCluster: true, not both',
+    path: ['gradeWithoutCluster'],
+  });
 
 export type AttemptRequest = z.infer<typeof attemptRequestSchema>;
 export type ClusterAccessRequest = z.infer<typeof clusterAccessSchema>;

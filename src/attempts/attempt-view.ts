@@ -8,6 +8,8 @@ export interface AttemptView {
   learnerId: string;
   courseId: string | null;
   status: StoredAttempt['status'];
+  /** The attempt asked to be graded without a cluster: its cluster checks were skipped. */
+  gradeWithoutCluster: boolean;
   score: number | null;
   maxScore: number | null;
   passed: boolean | null;
@@ -18,7 +20,7 @@ export interface AttemptView {
   checks: Array<{
     id: string;
     title: string;
-    outcome: 'passed' | 'failed' | 'error';
+    outcome: 'passed' | 'failed' | 'error' | 'skipped';
     points: number;
     maxPoints: number;
     message: string;
@@ -35,6 +37,7 @@ export function toAttemptView(attempt: StoredAttempt): AttemptView {
     learnerId: attempt.learnerId,
     courseId: attempt.courseId,
     status: attempt.status,
+    gradeWithoutCluster: attempt.gradeWithoutCluster,
     score: attempt.score,
     maxScore: attempt.maxScore,
     passed: attempt.passed,

@@ -93,7 +93,11 @@ export async function gradeStoredAttempt(
   try {
     outcome = await gradeFromJournal({
       assessment,
-      submission: { manifest: attempt.manifest, answers: attempt.answers },
+      submission: {
+        manifest: attempt.manifest,
+        answers: attempt.answers,
+        gradeWithoutCluster: attempt.gradeWithoutCluster,
+      },
       journal: held.journal,
       ...(held.cluster ? { live: held.cluster.reader, namespace: held.cluster.namespace } : {}),
       clock,

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
 import type { AssessmentCatalog } from '../assessments/assessment-catalog.js';
+import { isClusterCheckKind } from '../assessments/assessment.js';
 import { parseManifest } from '../grading/manifest/parse-manifest.js';
 import { validateAnswers } from '../grading/quiz/validate-answers.js';
 import type { Logger } from '../logging/logger.js';
@@ -62,6 +63,17 @@ export async function submitAttempt(
   }
   parseManifest(request.manifest);
   validateAnswers(assessment, request.answers);
+  const clusterCheckIds = assessment.checks
+    .filter((check) => isClusterCheckKind(check.kind))
+    .map((check) => check.id);
+  if (clusterCheckIds.length > 0 && !request.cluster && request.gradeWithoutCluster !== true) {
+    // Without this refusal the attempt would wait out its retries and end not gradable.
+    throw new AppError(
+      'CLUSTER_REQUIRED',
+      `Assessment "${assessment.id}" has checks on the learner's cluster: give "cluster", or "gradeWithoutCluster": true to grade without them (they then score 0).`,
+      { assessmentId: assessment.id, clusterChecks: clusterCheckIds },
+    );
+  }
   if (request.cluster) {
     await deps.vetClusterAccess(request.cluster, {
       allowInsecureTls: assessment.inputs.allowInsecureTls,
@@ -86,6 +98,7 @@ export async function submitAttempt(
       manifest: request.manifest,
       answers: request.answers,
       clusterSecret: request.cluster ? deps.sealClusterAccess(request.cluster) : undefined,
+      gradeWithoutCluster: request.gradeWithoutCluster === true,
       idempotencyKey,
       requestHash,
     });

@@ -1,6 +1,11 @@
 import type { AttemptGrade, CheckGrade } from '../grading/attempt-grade.js';
 
-const marks: Record<CheckGrade['outcome'], string> = { passed: '✔', failed: '✘', error: '?' };
+const marks: Record<CheckGrade['outcome'], string> = {
+  passed: '✔',
+  failed: '✘',
+  error: '?',
+  skipped: '-',
+};
 
 export function formatCheckLine(check: CheckGrade): string {
   return `${marks[check.outcome]} ${check.title} (${check.points}/${check.maxPoints})`;

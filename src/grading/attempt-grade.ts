@@ -3,8 +3,11 @@
  * Field names here are what integrations code against; change them only with a new API version.
  */
 
-/** Three-valued on purpose: `error` means the grader could not look, which is never a fail. */
-export type CheckOutcome = 'passed' | 'failed' | 'error';
+/**
+ * `error` means the grader could not look, which is never a fail. `skipped` is a cluster check
+ * not run because the attempt asked to be graded without a cluster: it scores 0, by choice.
+ */
+export type CheckOutcome = 'passed' | 'failed' | 'error' | 'skipped';
 
 export interface CheckGrade {
   id: string;
@@ -50,4 +53,6 @@ export type QuizAnswers = Record<string, string | string[]>;
 export interface AttemptSubmission {
   manifest: string;
   answers: QuizAnswers;
+  /** The learner chose to be graded without a cluster: cluster checks are `skipped`. */
+  gradeWithoutCluster?: boolean;
 }

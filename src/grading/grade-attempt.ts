@@ -1,6 +1,11 @@
-import { roundToHundredths, type Assessment } from '../assessments/assessment.js';
+import {
+  isClusterCheckKind,
+  roundToHundredths,
+  type Assessment,
+} from '../assessments/assessment.js';
 import type { AttemptGrade, AttemptSubmission, CheckGrade, EvidenceItem } from './attempt-grade.js';
 import type { CheckContext } from './checks/check-context.js';
+import { skippedClusterCheck } from './checks/skipped-cluster-check.js';
 import type { ClusterReader } from './cluster-reader.js';
 import { systemClock, type GradingClock } from './grading-clock.js';
 import { readSubmittedManifest, type SubmittedManifest } from './manifest/submitted-manifest.js';
@@ -77,7 +82,10 @@ export async function gradeAttempt({
   try {
     for (const check of assessment.checks) {
       signal?.throwIfAborted();
-      const grade = await runCheck(check, context);
+      const grade =
+        submission.gradeWithoutCluster === true && isClusterCheckKind(check.kind)
+          ? skippedClusterCheck(check)
+          : await runCheck(check, context);
       checks.push(grade);
       onCheckGraded?.(grade);
     }

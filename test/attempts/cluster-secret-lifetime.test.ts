@@ -63,6 +63,7 @@ describe('cluster credentials whose grading never finishes', () => {
         options.withCluster === false
           ? undefined
           : sealClusterAccess(services.secrets, { kubeconfig: 'sealed-test-kubeconfig' }),
+      gradeWithoutCluster: false,
       idempotencyKey: undefined,
       requestHash: 'a'.repeat(64),
     });

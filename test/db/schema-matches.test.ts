@@ -59,7 +59,7 @@ describe('a database migrated from prisma/migrations', () => {
         'attempt Attempt @relation(fields: [attemptId], references: [id], onDelete: Cascade)\n\n  @@index([attemptId])',
         'attempt Attempt @relation(fields: [attemptId], references: [id], onDelete: Restrict)\n\n  @@index([attemptId])',
       )
-      .replace('  error\n', '  error\n  skipped\n')
+      .replace('  error\n', '  error\n  waived\n')
       .replace(/^ {2}hint .*\n/m, '');
     expect(edited).not.toBe(original);
 
@@ -74,7 +74,7 @@ describe('a database migrated from prisma/migrations', () => {
         'column attempts.reviewer_note: in schema.prisma (character varying(500) NULL) but missing from the database',
         'column check_results.hint: in the database (text NULL) but not in schema.prisma',
         'column evidence.kind: schema.prisma says "character varying(120) NOT NULL", the database has "character varying(100) NOT NULL"',
-        'enum check_outcome: schema.prisma says "(passed, failed, error, skipped)", the database has "(passed, failed, error)"',
+        'enum check_outcome: schema.prisma says "(passed, failed, error, waived, skipped)", the database has "(passed, failed, error, skipped)"',
         'foreign key evidence_attempt_id_fkey: schema.prisma says "evidence (attempt_id) -> attempts (id) ON DELETE RESTRICT ON UPDATE CASCADE", the database has "evidence (attempt_id) -> attempts (id) ON DELETE CASCADE ON UPDATE CASCADE"',
         'index attempts_received_at_idx: in schema.prisma (on attempts (received_at)) but missing from the database',
       ]),
