@@ -67,8 +67,6 @@ export interface AdversarialCase {
   http?: HttpShape;
   api?: ApiExpectation;
   cli?: CliExpectation;
-  /** The refusal must come within this many milliseconds (hostile input must not cost time). */
-  maxMs?: number;
 }
 
 const validBody = (input: AttemptInput): Record<string, unknown> => ({
@@ -77,8 +75,9 @@ const validBody = (input: AttemptInput): Record<string, unknown> => ({
   courseId: 'k8s-101',
   manifest: input.manifest ?? referenceManifest,
   answers: input.answers ?? {},
+  // The lesson has cluster checks: a body without a cluster must ask to be graded without one.
   ...(input.kubeconfig === undefined
-    ? {}
+    ? { gradeWithoutCluster: true }
     : {
         cluster: {
           kubeconfig: input.kubeconfig,
@@ -111,6 +110,9 @@ const refusedEverywhere = (reason: AddressRefusalReason) => ({
 });
 
 const bodyInvalid = { status: 400, code: 'VALIDATION_FAILED' as const };
+
+/** Text PostgreSQL cannot store, or that is not Unicode: refused before anything is stored. */
+const invalidText = { status: 422, code: 'INPUT_INVALID_TEXT' as const };
 
 // ---------------------------------------------------------------------------------------------
 // The corpus
@@ -255,7 +257,6 @@ export const adversarialCorpus: readonly AdversarialCase[] = [
     name: 'kubeconfig YAML bomb (billion laughs)',
     input: { kubeconfig: billionLaughs(`token: ${plant('bombtoken')}`) },
     ...rejected('TOO_COMPLEX'),
-    maxMs: 1_000,
   },
   {
     name: 'kubeconfig nested 30 levels deep',
@@ -393,7 +394,6 @@ export const adversarialCorpus: readonly AdversarialCase[] = [
     input: { manifest: billionLaughs('apiVersion: v1') },
     api: { status: 422, code: 'MANIFEST_TOO_COMPLEX' },
     cli: { exitCode: 3, code: 'MANIFEST_TOO_COMPLEX' },
-    maxMs: 1_000,
   },
   {
     name: 'manifest nested 60 levels deep',
@@ -463,6 +463,12 @@ export const adversarialCorpus: readonly AdversarialCase[] = [
     input: {},
     http: { rawBody: (json) => json.replace('"answers":{}', '"answers":{"__proto__":"yes"}') },
     api: { status: 202 },
+  },
+  {
+    name: 'answer to a question the assessment does not have',
+    input: { answers: { [freeTextQuestionId]: 'ErrImagePull', 'is-admin': 'yes' } },
+    api: { status: 422, code: 'ANSWER_INVALID' },
+    cli: { exitCode: 3, code: 'ANSWER_INVALID' },
   },
   {
     name: 'answers file that is not YAML',
@@ -552,7 +558,6 @@ export const adversarialCorpus: readonly AdversarialCase[] = [
     input: { manifest: ' '.repeat(20 * 1024 * 1024) },
     http: { contentEncoding: 'gzip' },
     api: { status: 413, code: 'BODY_TOO_LARGE' },
-    maxMs: 2_000,
   },
   {
     name: 'body claiming gzip that is not gzip',
@@ -575,7 +580,68 @@ export const adversarialCorpus: readonly AdversarialCase[] = [
   {
     name: 'learnerId with control characters',
     input: {},
-    http: { body: (body) => ({ ...body, learnerId: 'learner\u0000\r\n\u001b[31m' }) },
+    http: { body: (body) => ({ ...body, learnerId: 'learner\r\n\u001b[31m' }) },
+    api: bodyInvalid,
+  },
+
+  // Text that PostgreSQL refuses (NUL) or that is not Unicode (a lone surrogate), anywhere.
+  {
+    name: 'learnerId with a NUL character',
+    input: {},
+    http: { body: (body) => ({ ...body, learnerId: 'learner\u0000' }) },
+    api: invalidText,
+  },
+  {
+    name: 'manifest with a NUL character',
+    input: { manifest: referenceManifest.replace('my-pod', 'my-\u0000pod') },
+    api: invalidText,
+  },
+  {
+    name: 'manifest with a lone high surrogate',
+    input: { manifest: `${referenceManifest}# \ud800\n` },
+    api: invalidText,
+  },
+  {
+    name: 'free-text answer with a NUL character',
+    input: { answers: { [freeTextQuestionId]: 'ImagePullBackOff\u0000' } },
+    api: invalidText,
+  },
+  {
+    name: 'answer keyed by a lone low surrogate',
+    input: { answers: { '\udc00': 'ImagePullBackOff' } },
+    api: invalidText,
+  },
+  {
+    name: 'kubeconfig with a NUL character (and a token)',
+    input: { kubeconfig: `${atServer('https://127.0.0.1:9')}\u0000` },
+    api: invalidText,
+  },
+  {
+    name: 'NUL in a field the body does not have',
+    input: {},
+    http: { body: (body) => ({ ...body, 'note\u0000': 'x' }) },
+    api: invalidText,
+  },
+  {
+    name: 'courseId with a surrogate pair split in half',
+    input: {},
+    http: { body: (body) => ({ ...body, courseId: 'k8s-\ud83d' }) },
+    api: invalidText,
+  },
+
+  // Grading without a cluster is a choice the request states, never an accident.
+  {
+    name: 'lesson with cluster checks, no cluster and no gradeWithoutCluster',
+    input: {},
+    http: {
+      body: ({ gradeWithoutCluster: _dropped, ...body }) => body,
+    },
+    api: { status: 422, code: 'CLUSTER_REQUIRED' },
+  },
+  {
+    name: 'gradeWithoutCluster together with a cluster',
+    input: { kubeconfig: atServer('https://127.0.0.1:9') },
+    http: { body: (body) => ({ ...body, gradeWithoutCluster: true }) },
     api: bodyInvalid,
   },
   {
