@@ -6,6 +6,8 @@ import { load } from 'js-yaml';
 import { runCli } from '../../src/cli/main.js';
 import { startSimulatedCluster, type SimulatedCluster } from '../../sim/start-simulated-cluster.js';
 import { bothConceptsAnswer, referenceManifest } from '../support/first-pod-fixtures.js';
+import { loadAssessment } from '../grading/load-fixture-assessment.js';
+import { waitFor } from '../sim/sim-test-helpers.js';
 
 function captureIo() {
   const out: string[] = [];
@@ -77,11 +79,10 @@ describe('kubegrade grade against a simulated cluster', () => {
       namespace: 'default',
       body: load(referenceManifest) as k8s.V1Pod,
     });
-    for (let i = 0; i < 200; i += 1) {
+    await waitFor('my-pod Running', async () => {
       const pod = await core.readNamespacedPod({ namespace: 'default', name: 'my-pod' });
-      if (pod.status?.phase === 'Running') break;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+      return pod.status?.phase === 'Running' ? pod : undefined;
+    });
 
     const kubeconfig = join(workdir, 'readonly.kubeconfig');
     const manifest = join(workdir, 'my-pod.yaml');
@@ -107,8 +108,21 @@ describe('kubegrade grade against a simulated cluster', () => {
       ],
       io,
     );
-    // The learner finishes the lesson while the grader watches: delete the Pod.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The learner finishes the lesson while the grader watches: once every check of the running
+    // moment is printed (what the attempt view shows a learner), delete the Pod. A fixed pause
+    // here raced the grader on a busy machine: the Pod was gone before it had been read.
+    const runningMomentChecks = loadAssessment('first-pod').checks.findIndex(
+      (check) => check.id === 'pod-deleted-not-recreated',
+    );
+    expect(runningMomentChecks).toBeGreaterThan(0);
+    await waitFor(
+      'the running-moment checks printed',
+      async () =>
+        progress.filter((line) => /^[✔✘?] /.test(line)).length >= runningMomentChecks
+          ? true
+          : undefined,
+      25_000,
+    );
     await core.deleteNamespacedPod({ namespace: 'default', name: 'my-pod' });
     const exitCode = await grading;
 
