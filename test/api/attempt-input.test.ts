@@ -3,7 +3,6 @@
  * the request asks for it. Runs against the real lesson (first-pod: manifest, cluster and quiz
  * checks) with a worker, and no cluster.
  */
-import request from 'supertest';
 import {
   openTestServices,
   waitForFinishedAttempt,
@@ -90,7 +89,7 @@ describe('text that PostgreSQL cannot store, or that is not Unicode', () => {
   ])(
     '%s: 422 INPUT_INVALID_TEXT with its path, nothing stored',
     async (_name, overrides, path, reason) => {
-      const response = await request(services.app).post('/v1/attempts').send(lessonBody(overrides));
+      const response = await services.api.post('/v1/attempts').send(lessonBody(overrides));
       expect(response.status).toBe(422);
       expect(response.body.error).toEqual(
         expect.objectContaining({ code: 'INPUT_INVALID_TEXT', details: { path, reason } }),
@@ -100,7 +99,7 @@ describe('text that PostgreSQL cannot store, or that is not Unicode', () => {
   );
 
   it('accepts a well-formed surrogate pair (an emoji) in the same places', async () => {
-    const response = await request(services.app)
+    const response = await services.api
       .post('/v1/attempts')
       .send(lessonBody({ answers: { 'pending-causes': 'ErrImagePull \ud83d\ude00' } }));
     expect(response.status).toBe(202);
@@ -112,7 +111,7 @@ describe('text that PostgreSQL cannot store, or that is not Unicode', () => {
 
 describe('answers to questions the assessment does not have', () => {
   it('answers 422 ANSWER_INVALID naming the id, and stores nothing', async () => {
-    const response = await request(services.app)
+    const response = await services.api
       .post('/v1/attempts')
       .send(lessonBody({ answers: { 'pending-causes': 'x', 'core-api-version': 'v1' } }));
     expect(response.status).toBe(422);
@@ -128,7 +127,7 @@ describe('answers to questions the assessment does not have', () => {
 
 describe('a lesson with cluster checks and no cluster', () => {
   it('is refused with 422 CLUSTER_REQUIRED listing the cluster checks, nothing stored', async () => {
-    const response = await request(services.app)
+    const response = await services.api
       .post('/v1/attempts')
       .send(lessonBody({ gradeWithoutCluster: undefined }));
     expect(response.status).toBe(422);
@@ -139,7 +138,7 @@ describe('a lesson with cluster checks and no cluster', () => {
     });
     await expectNothingStored();
 
-    const refusedFalse = await request(services.app)
+    const refusedFalse = await services.api
       .post('/v1/attempts')
       .send(lessonBody({ gradeWithoutCluster: false }));
     expect(refusedFalse.body.error?.code).toBe('CLUSTER_REQUIRED');
@@ -147,10 +146,9 @@ describe('a lesson with cluster checks and no cluster', () => {
   });
 
   it('with gradeWithoutCluster: true is graded, cluster checks skipped at 0 points, and the view says so', async () => {
-    const posted = await request(services.app).post('/v1/attempts').send(lessonBody()).expect(202);
+    const posted = await services.api.post('/v1/attempts').send(lessonBody()).expect(202);
     await waitForFinishedAttempt(services.attempts, posted.body.id);
-    const view = (await request(services.app).get(`/v1/attempts/${posted.body.id}`).expect(200))
-      .body as {
+    const view = (await services.api.get(`/v1/attempts/${posted.body.id}`).expect(200)).body as {
       status: string;
       gradeWithoutCluster: boolean;
       score: number;
@@ -192,7 +190,7 @@ describe('a lesson with cluster checks and no cluster', () => {
   });
 
   it('refuses gradeWithoutCluster together with a cluster', async () => {
-    const response = await request(services.app)
+    const response = await services.api
       .post('/v1/attempts')
       .send(lessonBody({ cluster: { kubeconfig: atServer('https://127.0.0.1:9') } }));
     expect(response.status).toBe(400);
