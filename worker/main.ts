@@ -1,5 +1,6 @@
 import { loadConfigOrExit } from '../src/config/config.js';
 import { createLogger } from '../src/logging/logger.js';
+import { installProcessLifecycle } from '../src/runtime/process-lifecycle.js';
 import { openServices } from '../src/runtime/services.js';
 import { startGradingWorker } from './start-grading-worker.js';
 
@@ -7,26 +8,28 @@ import { startGradingWorker } from './start-grading-worker.js';
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger({ level: config.logLevel, name: 'kubegrade-worker' });
-  const services = await openServices(config, logger, 'worker');
-  const worker = await startGradingWorker({ config, services, logger });
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping worker: finishing in-flight jobs');
-    const forced = setTimeout(() => {
-      logger.error('in-flight jobs did not finish in time; exiting');
-      process.exit(1);
-    }, config.worker.shutdownTimeoutMs);
-    await worker.stop();
-    await services.close();
-    clearTimeout(forced);
-    logger.info('worker stopped');
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  // Before "worker started" is logged: a SIGTERM right after it must be a clean stop, not exit 143.
+  const lifecycle = installProcessLifecycle({
+    logger,
+    timeoutMs: config.worker.shutdownTimeoutMs,
+    messages: {
+      stopping: 'stopping worker: finishing in-flight jobs',
+      stopped: 'worker stopped',
+      timedOut: 'in-flight jobs did not finish in time; exiting',
+    },
+  });
+  try {
+    const services = await openServices(config, logger, 'worker');
+    lifecycle.onStop(() => services.close());
+    const worker = await startGradingWorker({ config, services, logger });
+    lifecycle.onStop(() => worker.stop());
+  } catch (error) {
+    if (lifecycle.stopping) return;
+    logger.fatal({ err: error }, 'worker failed to start');
+    process.exit(1);
+  } finally {
+    lifecycle.startupFinished();
+  }
 }
 
 void main();

@@ -14,7 +14,7 @@ export class ListenError extends Error {
   ) {
     const why =
       options.cause.code === 'EADDRINUSE'
-        ? 'the port is already in use (another kubegrade API or another program holds it)'
+        ? 'the port is already in use'
         : options.cause.code === 'EACCES'
           ? 'permission denied for this port'
           : options.cause.message;

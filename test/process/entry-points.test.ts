@@ -1,11 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
+import {
+  freePort,
+  processTestTimeoutMs,
+  startServiceProcess,
+  waitFor,
+} from '../support/service-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /** The real `npm start` and `npm run worker` programs, as an operator runs them. */
 
-const tsx = 'node_modules/.bin/tsx';
+jest.setTimeout(processTestTimeoutMs);
+
 let database: TestDatabase;
 
 beforeAll(async () => {
@@ -16,84 +23,70 @@ afterAll(async () => {
   await database.drop();
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-function run(entry: string, env: Record<string, string>) {
-  const child = spawn(tsx, [entry], {
-    env: {
-      ...process.env,
-      NODE_OPTIONS: '',
-      LOG_LEVEL: 'info',
-      DATABASE_URL: database.databaseUrl,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output = { stdout: '', stderr: '' };
-  child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output, exited };
-}
-
-async function waitFor(
-  condition: () => Promise<boolean> | boolean,
-  what: string,
-  timeoutMs = 20_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function stop(child: ChildProcess) {
-  if (child.exitCode === null) child.kill('SIGTERM');
+/** `npm run <script>`: npm, then the service; a signal sent to npm must reach the service. */
+function npmRun(script: string, env: Record<string, string>) {
+  return startServiceProcess(
+    script,
+    { DATABASE_URL: database.databaseUrl, ...env },
+    { command: 'npm', args: ['run', '--silent', script] },
+  );
 }
 
 describe('npm start (the API)', () => {
   it('serves until SIGTERM, ready when PostgreSQL and Redis are, then exits 0', async () => {
     const port = await freePort();
-    const api = run('src/http/main.ts', { PORT: String(port), HOST: '127.0.0.1' });
+    const api = npmRun('start', { PORT: String(port), HOST: '127.0.0.1' });
     try {
       await waitFor(async () => {
         const response = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
         return response?.status === 200;
       }, 'the API to be ready');
+      // SIGTERM to npm itself: the API process must be the one that handles it.
       api.child.kill('SIGTERM');
       expect(await api.exited).toBe(0);
+      expect(api.logLines().map((line) => line.msg)).toEqual(
+        expect.arrayContaining(['stopping API', 'API stopped']),
+      );
     } finally {
-      stop(api.child);
+      await api.stop();
     }
   });
 
   it('refuses to start with a bad setting, naming the variable', async () => {
-    const api = run('src/http/main.ts', { PORT: 'eighty' });
+    const api = startServiceProcess('src/http/main.ts', { PORT: 'eighty' });
     expect(await api.exited).toBe(1);
     expect(api.output.stderr).toMatch(/PORT/);
+  });
+
+  it('exits 1 with a message naming the port when the port is already in use', async () => {
+    const taken: Server = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as { port: number };
+    try {
+      const api = startServiceProcess('src/http/main.ts', {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: database.databaseUrl,
+      });
+      expect(await api.exited).toBe(1);
+      const fatal = api.logLines().find((line) => line.level === 60);
+      expect(fatal?.msg).toBe(`cannot listen on 127.0.0.1:${port}: the port is already in use`);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 });
 
 describe('npm run worker', () => {
-  it('starts, and on SIGTERM stops gracefully with exit 0', async () => {
-    const worker = run('worker/main.ts', { QUEUE_NAME: `entry-${randomUUID()}` });
+  it('stops gracefully with exit 0 on a SIGTERM sent the moment it says it started', async () => {
+    const worker = npmRun('worker', { QUEUE_NAME: `entry-${randomUUID()}` });
     try {
-      await waitFor(() => worker.output.stdout.includes('worker started'), 'the worker to start');
+      await worker.waitForLog('worker started');
       worker.child.kill('SIGTERM');
       expect(await worker.exited).toBe(0);
-      expect(worker.output.stdout).toContain('worker stopped');
+      expect(worker.logLines().map((line) => line.msg)).toContain('worker stopped');
     } finally {
-      stop(worker.child);
+      await worker.stop();
     }
   });
 });
