@@ -14,6 +14,13 @@ export interface AttemptView {
   maxScore: number | null;
   passed: boolean | null;
   notGradableReason: string | null;
+  /** Stable code of why it is not gradable (CLUSTER_NOT_READABLE, KUBECONFIG_REJECTED...). */
+  notGradableCode: string | null;
+  /**
+   * What the learner should do now, while grading waits on them: for first-pod, once the
+   * running moment is recorded, `{ action: 'delete-pod', pod, namespace, until }`.
+   */
+  nextStep: { action: 'delete-pod'; pod: string; namespace: string; until: string } | null;
   receivedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -42,6 +49,11 @@ export function toAttemptView(attempt: StoredAttempt): AttemptView {
     maxScore: attempt.maxScore,
     passed: attempt.passed,
     notGradableReason: attempt.notGradableReason,
+    notGradableCode: attempt.notGradableCode,
+    nextStep:
+      attempt.status === 'running' && attempt.nextStep !== null
+        ? { ...attempt.nextStep, until: attempt.nextStep.until.toISOString() }
+        : null,
     receivedAt: attempt.receivedAt.toISOString(),
     startedAt: attempt.startedAt?.toISOString() ?? null,
     finishedAt: attempt.finishedAt?.toISOString() ?? null,

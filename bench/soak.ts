@@ -1,0 +1,394 @@
+/**
+ * The soak: correct learners against the simulated cluster while the platform is hurt. Each
+ * learner (in their own namespace) applies the reference Pod, waits for Running, submits through
+ * the API (retrying 429/503 like an LMS), deletes the Pod when the attempt view says so, and
+ * waits for the grade. Meanwhile a worker is SIGKILLed and restarted, Redis is restarted with its
+ * data lost, PostgreSQL is stopped for 20 s, and 20% of cluster requests are faulted.
+ *
+ * It starts its own PostgreSQL and Redis on spare loopback ports (never the machine's shared
+ * ones) and stops them itself. Prints and writes bench/results/soak.json:
+ * submitted, graded, not gradable (with reasons), lost, graded twice, below full marks.
+ *
+ *   npm run soak [-- --learners 300]
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as k8s from '@kubernetes/client-node';
+import { load } from 'js-yaml';
+import pg from 'pg';
+import { startSimulatedCluster } from '../sim/start-simulated-cluster.js';
+import { loadConfig } from '../src/config/config.js';
+import { migrateDatabase } from '../src/db/migrator.js';
+import { createLogger } from '../src/logging/logger.js';
+import { openServices } from '../src/runtime/services.js';
+import { createApiKey } from '../src/tenants/create-api-key.js';
+import { createTenant } from '../src/tenants/create-tenant.js';
+
+const argument = (name: string, fallback: number) =>
+  Number(process.argv[process.argv.indexOf(name) + 1]) || fallback;
+const learners = argument('--learners', 300);
+const speed = argument('--speed', 10);
+const parallel = argument('--parallel', 40);
+const pgBin = '/usr/lib/postgresql/15/bin';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const started = Date.now();
+const log = (text: string) =>
+  console.log(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${text}`);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+// --- a private PostgreSQL and Redis -----------------------------------------------------------
+
+const asPostgres = (command: string, args: string[]) =>
+  process.getuid?.() === 0
+    ? ['runuser', ['-u', 'postgres', '--', command, ...args]]
+    : [command, args];
+function runPg(command: string, args: string[]): void {
+  const [program, programArgs] = asPostgres(join(pgBin, command), args) as [string, string[]];
+  const result = spawnSync(program, programArgs, { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr || result.stdout}`);
+}
+const pgPort = await freePort();
+const pgDir = mkdtempSync(join(tmpdir(), 'kubegrade-soak-pg-'));
+if (process.getuid?.() === 0) {
+  const uid = Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim());
+  const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
+  chownSync(pgDir, uid, gid);
+}
+runPg('initdb', ['-D', join(pgDir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync']);
+const pgOptions = `-p ${pgPort} -k ${pgDir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+const startPostgres = () =>
+  runPg('pg_ctl', [
+    '-D',
+    join(pgDir, 'data'),
+    '-o',
+    pgOptions,
+    '-l',
+    join(pgDir, 'log'),
+    '-w',
+    'start',
+  ]);
+const stopPostgres = () => runPg('pg_ctl', ['-D', join(pgDir, 'data'), '-m', 'fast', '-w', 'stop']);
+startPostgres();
+
+const redisPort = await freePort();
+let redis: ChildProcess | undefined;
+const startRedis = () => {
+  redis = spawn(
+    'redis-server',
+    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
+};
+const stopRedis = async () => {
+  const child = redis;
+  child?.kill('SIGKILL');
+  if (child) await new Promise((resolve) => child.once('exit', resolve));
+};
+startRedis();
+
+const databaseUrl = `postgresql://postgres@127.0.0.1:${pgPort}/kubegrade_soak`;
+const redisUrl = `redis://127.0.0.1:${redisPort}`;
+await migrateDatabase({ databaseUrl });
+
+// --- kubegrade: an API and two workers, as processes ------------------------------------------
+
+const apiPort = await freePort();
+const environment = {
+  ...process.env,
+  NODE_ENV: 'test',
+  NODE_OPTIONS: '',
+  LOG_LEVEL: 'info',
+  DATABASE_URL: databaseUrl,
+  REDIS_URL: redisUrl,
+  PORT: String(apiPort),
+  HOST: '127.0.0.1',
+  QUEUE_NAME: 'soak',
+  CLUSTER_SECRET_KEYS: `soak:${randomBytes(32).toString('base64')}`,
+  OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',
+  GRADING_TIME_SCALE: String(speed),
+  WORKER_CONCURRENCY: '32',
+  JOB_ATTEMPTS: '5',
+  JOB_BACKOFF_MS: '1000',
+  RECONCILE_INTERVAL_MS: '5000',
+  RECONCILE_GRACE_MS: '15000',
+  RATE_LIMIT_PER_KEY: '100000',
+  RATE_LIMIT_PER_TENANT: '100000',
+};
+const finishedLines = new Map<string, number>();
+function service(entry: string, name: string): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    env: environment,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let buffer = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const lines = buffer.split('\n');
+    buffer = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.includes('grading finished')) continue;
+      try {
+        const entry = JSON.parse(line) as { attemptId?: string; status?: string };
+        if (entry.attemptId && entry.status === 'graded')
+          finishedLines.set(entry.attemptId, (finishedLines.get(entry.attemptId) ?? 0) + 1);
+      } catch {
+        // not a log line of ours
+      }
+    }
+  });
+  child.stderr?.on('data', () => undefined);
+  child.once('exit', (code, signal) => log(`${name} exited (${code ?? signal})`));
+  return child;
+}
+const api = service('src/http/main.ts', 'api');
+let workerA = service('worker/main.ts', 'worker A');
+const workerB = service('worker/main.ts', 'worker B');
+
+const config = loadConfig(environment);
+const admin = await openServices(
+  config,
+  createLogger({ level: 'silent', name: 'soak' }),
+  'producer',
+);
+await createTenant({ tenants: admin.tenants }, { name: 'soak' });
+const { key } = await createApiKey(
+  { tenants: admin.tenants },
+  { tenantName: 'soak', scopes: ['attempts:write', 'attempts:read'] },
+);
+await admin.close();
+
+// --- the cluster, faulted ---------------------------------------------------------------------
+
+const cluster = await startSimulatedCluster({ speed });
+const faults = [
+  { kind: 'status', status: 429, retryAfterSeconds: 1 },
+  { kind: 'status', status: 500 },
+  { kind: 'status', status: 503 },
+  { kind: 'drop' },
+  { kind: 'latency', latencyMs: 1_500 },
+] as const;
+// Five rules of 4.4% each: about 20% of the grader's requests meet at least one.
+for (const fault of faults) cluster.control.addFault({ path: '/**', ...fault, probability: 0.044 });
+cluster.control.addFault({
+  path: '/**',
+  watch: true,
+  kind: 'watch-close-early',
+  afterMs: 500,
+  probability: 0.2,
+});
+
+const readOnly = cluster.kubeconfigYaml({ token: 'readOnly' });
+const learnerConfig = new k8s.KubeConfig();
+learnerConfig.loadFromString(cluster.kubeconfigYaml({ token: 'admin' }));
+const kube = learnerConfig.makeApiClient(k8s.CoreV1Api);
+const manifest = readFileSync(
+  fileURLToPath(new URL('../assessments/first-pod/reference/my-pod.yaml', import.meta.url)),
+  'utf8',
+);
+const answers = { 'pending-causes': 'FailedScheduling for lack of CPU, or ErrImagePull' };
+
+/** A learner's own kubectl calls meet the faults too: they try again, as a person would. */
+async function persist<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt > 200) throw error;
+      await sleep(200);
+    }
+  }
+}
+
+async function callApi(method: string, path: string, body?: unknown) {
+  for (;;) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${apiPort}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/json',
+          ...(body === undefined
+            ? {}
+            : { 'idempotency-key': (body as { learnerId: string }).learnerId }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      if (response.status === 429 || response.status >= 500) {
+        const retryAfter = Number(response.headers.get('retry-after') ?? 1);
+        await sleep(Math.min(5, retryAfter) * 1000);
+        continue;
+      }
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    } catch {
+      await sleep(500); // the API is restarting or unreachable: an LMS tries again
+    }
+  }
+}
+
+const outcome = { submitted: 0, refused: 0 };
+const attemptIds: string[] = [];
+async function playLearner(index: number): Promise<void> {
+  const namespace = `learner-${index}`;
+  const pod = load(manifest) as k8s.V1Pod;
+  await persist(() => kube.createNamespace({ body: { metadata: { name: namespace } } }));
+  await persist(() => kube.createNamespacedPod({ namespace, body: pod }));
+  await persist(async () => {
+    const current = await kube.readNamespacedPod({ namespace, name: 'my-pod' });
+    if (current.status?.phase !== 'Running') throw new Error('not running yet');
+  });
+  const posted = await callApi('POST', '/v1/attempts', {
+    assessmentId: 'first-pod',
+    learnerId: `soak-learner-${index}`,
+    courseId: 'soak',
+    manifest,
+    answers,
+    cluster: { kubeconfig: readOnly, namespace },
+  });
+  if (posted.status !== 202) {
+    outcome.refused += 1;
+    return;
+  }
+  outcome.submitted += 1;
+  const id = String(posted.body.id);
+  attemptIds.push(id);
+  for (;;) {
+    const view = await callApi('GET', `/v1/attempts/${id}`);
+    const nextStep = view.body.nextStep as { action?: string } | string | null | undefined;
+    const deleteNow =
+      nextStep === 'delete-pod' ||
+      (typeof nextStep === 'object' && nextStep?.action === 'delete-pod');
+    if (deleteNow) break;
+    if (view.body.status === 'graded' || view.body.status === 'not_gradable') return;
+    await sleep(500);
+  }
+  await persist(async () => {
+    try {
+      await kube.deleteNamespacedPod({ namespace, name: 'my-pod' });
+    } catch (error) {
+      if ((error as { code?: number }).code !== 404) throw error;
+    }
+  });
+}
+
+// --- chaos ------------------------------------------------------------------------------------
+
+const chaos = (async () => {
+  await sleep(20_000);
+  log('SIGKILL worker A');
+  workerA.kill('SIGKILL');
+  await sleep(3_000);
+  workerA = service('worker/main.ts', 'worker A (restarted)');
+  await sleep(20_000);
+  log('Redis restarted, its data lost');
+  await stopRedis();
+  await sleep(2_000);
+  startRedis();
+  await sleep(20_000);
+  log('PostgreSQL stopped for 20 s');
+  stopPostgres();
+  await sleep(20_000);
+  startPostgres();
+  log('PostgreSQL back');
+})();
+
+log(`${learners} learners start (${parallel} at a time)`);
+let next = 0;
+await Promise.all(
+  Array.from({ length: parallel }, async () => {
+    while (next < learners) {
+      const index = next++;
+      await playLearner(index);
+    }
+  }),
+);
+await chaos;
+log('every learner is done; waiting for the last grades');
+
+const db = new pg.Client({ connectionString: databaseUrl });
+await db.connect();
+const deadline = Date.now() + 15 * 60_000;
+for (;;) {
+  const { rows } = await db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM attempts WHERE status IN ('queued', 'running')`,
+  );
+  if (Number(rows[0]?.n) === 0 || Date.now() > deadline) break;
+  await sleep(2_000);
+}
+const { rows } = await db.query<{
+  id: string;
+  status: string;
+  score: string | null;
+  max_score: string | null;
+  not_gradable_reason: string | null;
+  not_gradable_code: string | null;
+}>(`SELECT id, status, score, max_score, not_gradable_reason, not_gradable_code FROM attempts`);
+await db.end();
+
+const byId = new Map(rows.map((row) => [row.id, row]));
+const graded = rows.filter((row) => row.status === 'graded');
+const notGradable = rows.filter((row) => row.status === 'not_gradable');
+const result = {
+  benchmark: 'soak-correct-learners-under-faults',
+  learners,
+  simulatedTimeSpeed: speed,
+  submitted: outcome.submitted,
+  refusedSubmissions: outcome.refused,
+  graded: graded.length,
+  notGradable: notGradable.length,
+  notGradableWithoutReason: notGradable.filter((row) => !row.not_gradable_reason).length,
+  notGradableReasons: notGradable.map((row) => ({
+    code: row.not_gradable_code,
+    reason: row.not_gradable_reason?.slice(0, 300),
+  })),
+  lost: attemptIds.filter((id) => {
+    const row = byId.get(id);
+    return row === undefined || row.status === 'queued' || row.status === 'running';
+  }).length,
+  gradedTwice: [...finishedLines.values()].filter((count) => count > 1).length,
+  correctLearnersBelowFullMarks: graded.filter((row) => Number(row.score) < Number(row.max_score))
+    .length,
+  faults:
+    'about 20% of cluster requests: 429, 500, 503, dropped connections, 1.5 s latency; 20% of watches closed early',
+  chaos: [
+    'worker SIGKILLed and restarted',
+    'Redis restarted with data lost',
+    'PostgreSQL stopped 20 s',
+  ],
+  seconds: Math.round((Date.now() - started) / 1000),
+  machine: { cpus: cpus().length, loadavg: loadavg() },
+  node: process.version,
+  measuredAt: new Date().toISOString(),
+};
+console.log(JSON.stringify(result, null, 2));
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+mkdirSync(resultsDir, { recursive: true });
+writeFileSync(`${resultsDir}soak.json`, `${JSON.stringify(result, null, 2)}\n`);
+
+for (const child of [api, workerA, workerB]) child.kill('SIGTERM');
+await sleep(2_000);
+for (const child of [api, workerA, workerB]) child.kill('SIGKILL');
+await cluster.stop();
+await stopRedis();
+stopPostgres();
+rmSync(pgDir, { recursive: true, force: true });
+const failed =
+  result.lost > 0 ||
+  result.gradedTwice > 0 ||
+  result.correctLearnersBelowFullMarks > 0 ||
+  result.notGradableWithoutReason > 0;
+process.exit(failed ? 1 : 0);
