@@ -100,14 +100,31 @@ export class Scheduler {
     const nodes = this.o.registry.list(nodesResource, undefined) as Node[];
     // Read-only looks at the stored pods: copying every pod of the cluster per decision is what
     // made scheduling cost grow with the number of namespaces.
-    const pods: Pod[] = [];
-    this.o.store.scan(podsResource, undefined, (p) => pods.push(p as Pod), { ordered: false });
+    // One pass groups the pods by node, instead of one pass over all pods per node.
+    const podsByNode = new Map<string, Pod[]>();
+    this.o.store.scan(
+      podsResource,
+      undefined,
+      (p) => {
+        const nodeName = (p as Pod).spec.nodeName;
+        if (!nodeName) return;
+        const list = podsByNode.get(nodeName) ?? [];
+        list.push(p as Pod);
+        podsByNode.set(nodeName, list);
+      },
+      { ordered: false },
+    );
     const want = requestsOf(pod);
     const reasons = new Map<string, number>();
     let insufficient = 0;
     const fits: Node[] = [];
     for (const node of nodes) {
-      const nodeReasons = this.misfits(node, pod, want, pods);
+      const nodeReasons = this.misfits(
+        node,
+        pod,
+        want,
+        podsByNode.get(node.metadata.name ?? '') ?? [],
+      );
       if (nodeReasons.length === 0) fits.push(node);
       if (nodeReasons.some((r) => r.startsWith('Insufficient') || r === 'Too many pods'))
         insufficient++;
