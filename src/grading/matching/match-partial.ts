@@ -1,6 +1,7 @@
 import type { ExpectedValue, ValueMatcher } from '../../assessments/format/expected-value.js';
 import { listKeyFor, elementNoun } from './list-keys.js';
 import type { Mismatch, PathStep } from './mismatch.js';
+import { isQuantityPath, sameQuantity } from './quantity-value.js';
 
 export interface MatchPartialOptions {
   expected: { [key: string]: ExpectedValue };
@@ -11,7 +12,9 @@ export interface MatchPartialOptions {
 
 /**
  * Compares an object with a partial expectation; returns every mismatch (none means it matches).
- * Scalars must be equal in type and value: 80 is not "80" and not 8080. Mappings need only the
+ * Scalars must be equal in type and value: 80 is not "80" and not 8080, except resource
+ * quantities under `resources.requests` / `resources.limits`, which compare by value (`cpu: 1000`
+ * matches "1k", "0.5" matches "500m", "1Gi" matches "1073741824"). Mappings need only the
  * expected keys. Lists are matched element by element: by key for known lists (containers by
  * name), else any element may match; lists of scalars must be equal in order.
  * Only own properties are read, so keys like `__proto__` in a manifest are plain data.
@@ -36,6 +39,8 @@ function matchValue(
     return matchMapping(expected, actual, path, listKeys);
   }
   if (actual === expected) return [];
+  // Resource quantities compare by value: the API server writes `cpu: 1000` back as "1k".
+  if (isQuantityPath(path) && sameQuantity(expected, actual)) return [];
   if (expected === null || actual === null || typeof actual === typeof expected) {
     return [{ mode: 'wrong-value', path, expected, actual }];
   }
