@@ -21,7 +21,7 @@ describe('loadAssessmentCatalog', () => {
     const catalog = await loadAssessmentCatalog();
     const firstPod = catalog.get('first-pod');
     expect(firstPod).toEqual(
-      expect.objectContaining({ id: 'first-pod', version: '2.0.0', maxScore: 27 }),
+      expect.objectContaining({ id: 'first-pod', version: '2.1.0', maxScore: 27 }),
     );
     expect(catalog.list().map((assessment) => assessment.id)).toContain('first-pod');
   });
@@ -42,7 +42,7 @@ describe('loadAssessmentCatalog', () => {
 
   it('gets by id and version, and not by another version', async () => {
     const catalog = await loadAssessmentCatalog();
-    expect(catalog.get('first-pod', '2.0.0')?.id).toBe('first-pod');
+    expect(catalog.get('first-pod', '2.1.0')?.id).toBe('first-pod');
     expect(catalog.get('first-pod', '1.0.0')).toBeUndefined();
     expect(catalog.get('first-pod', '9.9.9')).toBeUndefined();
     expect(catalog.get('no-such-assessment')).toBeUndefined();

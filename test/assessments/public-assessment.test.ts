@@ -63,7 +63,7 @@ describe('toPublicAssessment', () => {
     const shown = toPublicAssessment(assessments[0] as Assessment);
     expect(shown).toEqual({
       id: 'first-pod',
-      version: '2.0.0',
+      version: '2.1.0',
       title: expect.any(String),
       summary: expect.any(String),
       passingScore: 0.7,

@@ -20,5 +20,13 @@ export function describeNamespacePods(pods: readonly PodFacts[], namespace: stri
     return `${pod.name ?? ''}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
   });
   const more = live.length > shown.length ? `, and ${live.length - shown.length} more` : '';
-  return `namespace ${namespace} has ${shown.join(', ')}${more}`;
+  const owned = live.some((pod) => pod.ownerReferences.length > 0);
+  return `namespace ${namespace} has ${shown.join(', ')}${more}${owned ? `; ${controllerLesson}` : ''}`;
 }
+
+/**
+ * Why the lesson wants a bare Pod, for learners who made theirs through a Deployment: the
+ * lesson ends by deleting the Pod, which a controller would undo.
+ */
+export const controllerLesson =
+  'a Pod owned by a controller (a Deployment makes a ReplicaSet, which makes the Pods) is recreated by that controller as soon as it is deleted, which is why the lesson asks for a bare Pod written with kind: Pod';
