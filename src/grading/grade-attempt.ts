@@ -8,6 +8,7 @@ import type { CheckContext } from './checks/check-context.js';
 import { skippedClusterCheck } from './checks/skipped-cluster-check.js';
 import type { ClusterReader } from './cluster-reader.js';
 import { systemClock, type GradingClock } from './grading-clock.js';
+import type { OnGradingWait } from './grading-wait.js';
 import { readSubmittedManifest, type SubmittedManifest } from './manifest/submitted-manifest.js';
 import {
   ClusterObservations,
@@ -33,6 +34,11 @@ export interface GradeAttemptOptions {
   park?: ClusterObservationsOptions['park'];
   /** Told when grading starts waiting for the learner to act (delete the Pod). */
   onAwaiting?: ClusterObservationsOptions['onAwaiting'];
+  /**
+   * Progress: every wait of the run as it starts (the Pod to run, the learner to delete it, the
+   * stability window), for a command line's countdown. Never changes the grading.
+   */
+  onWaiting?: OnGradingWait;
 }
 
 /**
@@ -54,9 +60,18 @@ export async function gradeAttempt({
   onCheckGraded,
   park,
   onAwaiting,
+  onWaiting,
 }: GradeAttemptOptions): Promise<AttemptGrade> {
   const manifest = readSubmittedManifest(submission.manifest);
   const evidence: EvidenceItem[] = [manifestEvidence(manifest)];
+  // The learner's action (delete the Pod) is announced once, through both hooks.
+  const announceAwaiting: ClusterObservationsOptions['onAwaiting'] =
+    onAwaiting === undefined && onWaiting === undefined
+      ? undefined
+      : (awaiting) => {
+          onAwaiting?.(awaiting);
+          onWaiting?.(awaiting);
+        };
   const observations =
     cluster === undefined
       ? undefined
@@ -65,7 +80,7 @@ export async function gradeAttempt({
           clock,
           ...(signal === undefined ? {} : { signal }),
           ...(park === undefined ? {} : { park }),
-          ...(onAwaiting === undefined ? {} : { onAwaiting }),
+          ...(announceAwaiting === undefined ? {} : { onAwaiting: announceAwaiting }),
         });
   const context: CheckContext = {
     assessment,
@@ -76,6 +91,7 @@ export async function gradeAttempt({
     ...(cluster === undefined ? {} : { cluster }),
     ...(observations === undefined ? {} : { observations }),
     ...(signal === undefined ? {} : { signal }),
+    ...(onWaiting === undefined ? {} : { onWaiting }),
   };
 
   const checks: CheckGrade[] = [];

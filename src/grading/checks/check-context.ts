@@ -3,6 +3,7 @@ import type { Check } from '../../assessments/format/assessment-file.js';
 import type { ClusterReader } from '../cluster-reader.js';
 import type { GradingClock } from '../grading-clock.js';
 import type { EvidenceItem } from '../attempt-grade.js';
+import type { OnGradingWait } from '../grading-wait.js';
 import type { SubmittedManifest } from '../manifest/submitted-manifest.js';
 import type { ClusterObservations } from '../observation/cluster-observations.js';
 import type { CheckVerdict } from './check-verdict.js';
@@ -21,6 +22,8 @@ export interface CheckContext {
   signal?: AbortSignal;
   /** Keeps what the runner observed (objects, events, a timeline) with the attempt's result. */
   recordEvidence(item: EvidenceItem): void;
+  /** Announces a wait on the learner (delete the Pod now); progress only, never grading. */
+  onWaiting?: OnGradingWait;
 }
 
 export type CheckRunner<TCheck extends Check = Check> = (

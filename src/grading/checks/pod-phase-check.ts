@@ -17,6 +17,14 @@ import {
 export const runPodPhaseCheck = requiringCluster<PodPhaseCheck>(async (check, context) => {
   const observer = await followPod(check.pod, context);
   const deadline = new Date(observer.followingSince.getTime() + check.timeoutSeconds * 1000);
+  if (check.phase === 'Running') {
+    context.onWaiting?.({
+      action: 'pod-running',
+      pod: observer.name,
+      namespace: observer.namespace,
+      deadline,
+    });
+  }
   const reached = (): PodFacts | undefined => {
     const pod = observer.current();
     if (pod === undefined) return undefined;

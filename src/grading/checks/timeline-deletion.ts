@@ -80,6 +80,7 @@ export async function judgeDeletedNotRecreated(
   }
 
   const windowEnd = new Date(deletion.at.getTime() + rule.notRecreatedWithinSeconds * 1000);
+  announceWait(context, 'watch-not-recreated', observer, windowEnd);
   const isReplacement = (facts: PodFacts) =>
     facts.uid !== uid &&
     (facts.name === observer.name ||
@@ -167,6 +168,16 @@ async function explainReplacement(
   }
   const controllers = findPodControllers({ pod: facts, replicaSets, deployments: [] });
   return explainControllers(controllers, facts.name) ?? 'a controller created it';
+}
+
+/** The delete-pod wait is announced by the observer (it may park); the window is announced here. */
+function announceWait(
+  context: ClusterCheckContext,
+  action: 'watch-not-recreated',
+  observer: PodObserver,
+  deadline: Date,
+): void {
+  context.onWaiting?.({ action, pod: observer.name, namespace: observer.namespace, deadline });
 }
 
 function describeWatched(name: string, selector: string | undefined): string {
