@@ -1,4 +1,4 @@
-import type { AttemptGrade, CheckGrade } from '../grading/attempt-grade.js';
+import type { CheckGrade, QuizGrade } from '../grading/attempt-grade.js';
 
 const marks: Record<CheckGrade['outcome'], string> = {
   passed: '✔',
@@ -11,24 +11,37 @@ export function formatCheckLine(check: CheckGrade): string {
   return `${marks[check.outcome]} ${check.title} (${check.points}/${check.maxPoints})`;
 }
 
-/** The learner-facing report: each check with why, hints for what failed, the quiz, the total. */
-export function formatFeedback(grade: AttemptGrade, context: { manifestFile: string }): string {
-  const lines: string[] = [];
-  for (const check of grade.checks) {
+export interface FeedbackReport {
+  heading: string;
+  checks: readonly CheckGrade[];
+  quiz: readonly QuizGrade[];
+  score: number;
+  maxScore: number;
+  passed: boolean;
+  manifestFile: string;
+  /** Lines explaining why grading stopped before the last check, and what to do. */
+  stoppedEarly?: string[];
+}
+
+/** The learner-facing report: each check once with why, hints for what failed, the quiz, the total. */
+export function formatFeedback(report: FeedbackReport): string {
+  const lines: string[] = [report.heading];
+  for (const check of report.checks) {
     lines.push(formatCheckLine(check));
     lines.push(`    ${check.message}`);
     if (check.outcome !== 'passed' && check.hint) lines.push(`    hint: ${check.hint}`);
   }
-  for (const answer of grade.quiz) {
+  if (report.stoppedEarly !== undefined) lines.push(...report.stoppedEarly);
+  for (const answer of report.quiz) {
     lines.push(`quiz ${answer.questionId}: ${answer.points}/${answer.maxPoints}`);
     lines.push(`    ${answer.message}`);
   }
-  if (grade.checks.some((check) => check.outcome === 'error')) {
+  if (report.checks.some((check) => check.outcome === 'error')) {
     lines.push(
       'Some checks could not look at your cluster (marked ?); they cost you nothing. Try again.',
     );
   }
-  lines.push(`manifest: ${context.manifestFile}`);
-  lines.push(`score: ${grade.score}/${grade.maxScore}${grade.passed ? ' (passed)' : ''}`);
+  lines.push(`manifest: ${report.manifestFile}`);
+  lines.push(`score: ${report.score}/${report.maxScore}${report.passed ? ' (passed)' : ''}`);
   return lines.join('\n');
 }

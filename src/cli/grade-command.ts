@@ -1,17 +1,20 @@
-import { readFile } from 'node:fs/promises';
-import { load, YAMLException } from 'js-yaml';
-import { AppError } from '../errors/app-error.js';
-import { parseAssessment } from '../assessments/parse-assessment.js';
 import { connectLearnerCluster } from '../cluster/connect-learner-cluster.js';
 import { parseOutboundPolicy } from '../cluster/outbound/outbound-policy.js';
+import { roundToHundredths, type Assessment } from '../assessments/assessment.js';
+import type { AttemptGrade, CheckGrade, QuizAnswers, QuizGrade } from '../grading/attempt-grade.js';
 import { gradeFromJournal } from '../grading/grade-from-journal.js';
 import { AttemptJournal } from '../grading/journal/attempt-journal.js';
 import { createScaledClock } from '../grading/grading-clock.js';
-import { parseManifest } from '../grading/manifest/parse-manifest.js';
-import { validateAnswers } from '../grading/quiz/validate-answers.js';
-import type { AttemptGrade, CheckGrade } from '../grading/attempt-grade.js';
-import { formatCheckLine, formatFeedback } from './format-feedback.js';
-import { CliUsageError, resolveAssessmentFile } from './resolve-assessment-file.js';
+import { gradeQuiz } from '../grading/quiz/grade-quiz.js';
+import { askQuiz, type AskLine } from './ask-quiz.js';
+import { formatFeedback } from './format-feedback.js';
+import { readGradeInputs } from './grade-inputs.js';
+import { createGradeProgress, type ProgressIo } from './grade-progress.js';
+import {
+  nextStepsAfterPodNeverRan,
+  PodNeverRan,
+  stopWhenPodNeverRuns,
+} from './stop-when-pod-never-runs.js';
 
 export interface GradeCommandOptions {
   assessment: string;
@@ -26,6 +29,12 @@ export interface GradeCommandOptions {
   timeScale: number;
 }
 
+export interface GradeCommandIo extends ProgressIo {
+  out: (text: string) => void;
+  /** Present when stdin is a terminal: the quiz is then asked when no answers file is given. */
+  ask?: AskLine;
+}
+
 /**
  * A learner's own machine reaches its own clusters (kind, minikube, a LAN): loopback and private
  * ranges are allowed here, unlike in the service. Link-local and cloud metadata stay refused.
@@ -35,26 +44,18 @@ const learnerMachinePolicy = parseOutboundPolicy({
   hosts: 'localhost',
 });
 
-/** `kubegrade grade`: the service's engine, run locally, with progress and feedback. */
+/** `kubegrade grade`: the service's engine, run locally, guiding the learner while it waits. */
 export async function gradeCommand(
   options: GradeCommandOptions,
-  io: { out: (text: string) => void; progress: (text: string) => void },
-): Promise<{ exitCode: number; grade: AttemptGrade }> {
-  const { file, folderId } = await resolveAssessmentFile(options.assessment);
-  const assessment = parseAssessment({ bytes: await readFile(file), file, expectedId: folderId });
-  const kubeconfig = await readText(options.kubeconfig, '--kubeconfig');
-  const manifestFile = options.manifest ?? assessment.inputs.manifest;
-  const manifest = options.manifest
-    ? await readText(options.manifest, '--manifest')
-    : await readFile(manifestFile, 'utf8').catch(() => '');
-  parseManifest(manifest);
-  const answers = options.answers
-    ? validateAnswers(assessment, readAnswersYaml(await readText(options.answers, '--answers')))
-    : {};
+  io: GradeCommandIo,
+): Promise<{ exitCode: number; grade: AttemptGrade | undefined }> {
+  const inputs = await readGradeInputs(options);
+  const { assessment } = inputs;
+  const answers = inputs.answers ?? (await askWhenInteractive(assessment, io));
 
   const cluster = await connectLearnerCluster({
     access: {
-      kubeconfig,
+      kubeconfig: inputs.kubeconfig,
       ...(options.context ? { context: options.context } : {}),
       ...(options.namespace ? { namespace: options.namespace } : {}),
     },
@@ -65,39 +66,67 @@ export async function gradeCommand(
   io.progress(
     `grading ${assessment.title} (${assessment.id} ${assessment.version}) in namespace ${cluster.namespace}`,
   );
-  let grade: AttemptGrade;
+  const clock = createScaledClock(options.timeScale);
+  const progress = createGradeProgress({
+    io,
+    clock,
+    checkCount: assessment.checks.length,
+    tickMs: Math.max(50, 1000 / options.timeScale),
+  });
+  const stopper = stopWhenPodNeverRuns(assessment);
+  const graded: CheckGrade[] = [];
+  let grade: AttemptGrade | undefined;
+  let stop: PodNeverRan | undefined;
   try {
     // The service's grading use case, with the journal kept in memory (nothing is parked here:
     // the command waits with the learner).
-    const graded = await gradeFromJournal({
+    const result = await gradeFromJournal({
       assessment,
-      submission: { manifest, answers },
+      submission: { manifest: inputs.manifest, answers },
       journal: new AttemptJournal(),
       live: cluster.reader,
       namespace: cluster.namespace,
-      clock: createScaledClock(options.timeScale),
-      onCheckGraded: (check: CheckGrade) => io.progress(formatCheckLine(check)),
+      clock,
+      signal: stopper.signal,
+      onCheckGraded: (check) => {
+        graded.push(check);
+        progress.onCheckGraded(check);
+        stopper.observe(check);
+      },
+      onWaiting: (wait) => progress.onWaiting(wait),
     });
-    if (graded.status !== 'graded') throw new Error('grading parked without a parking policy');
-    await graded.session.close();
-    grade = graded.grade;
+    if (result.status !== 'graded') throw new Error('grading parked without a parking policy');
+    await result.session.close();
+    grade = result.grade;
+  } catch (error) {
+    if (!(error instanceof PodNeverRan)) throw error;
+    stop = error;
   } finally {
+    progress.stop();
     cluster.close();
   }
 
-  const couldNotLook = grade.checks.some((check) => check.outcome === 'error');
+  const checks = grade?.checks ?? graded;
+  const quiz = grade?.quiz ?? gradeQuiz({ questions: assessment.quiz, answers });
+  const score = grade?.score ?? sumPoints(checks, quiz);
+  const passed = grade?.passed ?? false;
+  const couldNotLook = checks.some((check) => check.outcome === 'error');
+  const status = stop !== undefined ? 'stopped_early' : couldNotLook ? 'not_gradable' : 'graded';
   if (options.json) {
     io.out(
       JSON.stringify(
         {
           assessmentId: assessment.id,
           assessmentVersion: assessment.version,
-          status: couldNotLook ? 'not_gradable' : 'graded',
-          score: grade.score,
-          maxScore: grade.maxScore,
-          passed: grade.passed,
-          checks: grade.checks,
-          quiz: grade.quiz,
+          status,
+          score,
+          maxScore: assessment.maxScore,
+          passed,
+          checks,
+          quiz,
+          ...(stop === undefined
+            ? {}
+            : { notGraded: assessment.checks.slice(checks.length).map((check) => check.id) }),
           kubernetesRequests: cluster.reader.requests.count,
         },
         null,
@@ -106,34 +135,43 @@ export async function gradeCommand(
     );
   } else {
     io.out(
-      formatFeedback(grade, { manifestFile: options.manifest ? options.manifest : manifestFile }),
+      formatFeedback({
+        heading: `${assessment.title} (${assessment.id} ${assessment.version}), namespace ${cluster.namespace}`,
+        checks,
+        quiz,
+        score,
+        maxScore: assessment.maxScore,
+        passed,
+        manifestFile: inputs.manifestFile,
+        ...(stop === undefined
+          ? {}
+          : {
+              stoppedEarly: [
+                `Grading stopped early: ${stop.pod} never reached Running, so the ${assessment.checks.length - checks.length} checks after it, which need it running, were not graded.`,
+                'What to do:',
+                ...nextStepsAfterPodNeverRan({
+                  stop,
+                  manifestFile: inputs.manifestFile,
+                  namespace: cluster.namespace,
+                  gradeCommand: `kubegrade grade ${options.assessment} --kubeconfig ${options.kubeconfig}`,
+                }),
+              ],
+            }),
+      }),
     );
   }
-  return { exitCode: couldNotLook ? 3 : grade.passed ? 0 : 1, grade };
+  return { exitCode: status === 'not_gradable' ? 3 : passed ? 0 : 1, grade };
 }
 
-/**
- * The answers file as YAML (JSON is YAML too). js-yaml's own message quotes the text around the
- * mistake, so only the position is passed on: an answer is the learner's, not for a log.
- */
-function readAnswersYaml(text: string): unknown {
-  try {
-    return load(text) ?? {};
-  } catch (error) {
-    if (!(error instanceof YAMLException)) throw error;
-    const line = error.mark ? error.mark.line + 1 : null;
-    throw new AppError(
-      'ANSWER_INVALID',
-      `The answers file is not valid YAML${line === null ? '' : ` (line ${line})`}.`,
-      { questionId: null, line },
-    );
-  }
+async function askWhenInteractive(
+  assessment: Assessment,
+  io: GradeCommandIo,
+): Promise<QuizAnswers> {
+  if (io.ask === undefined || assessment.quiz.length === 0) return {};
+  io.progress(`${assessment.title}: ${assessment.quiz.length} quiz question(s) first.`);
+  return askQuiz(assessment.quiz, io.ask, io.progress);
 }
 
-async function readText(path: string, flag: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch {
-    throw new CliUsageError(`${flag}: cannot read ${path}`);
-  }
+function sumPoints(checks: readonly CheckGrade[], quiz: readonly QuizGrade[]): number {
+  return roundToHundredths([...checks, ...quiz].reduce((sum, item) => sum + item.points, 0));
 }

@@ -1,40 +1,77 @@
 import { parseArgs } from 'node:util';
 import { isAppError } from '../errors/app-error.js';
 import { adminCommand, adminUsage } from './admin-command.js';
+import { createTerminalAsk, type AskLine } from './ask-quiz.js';
+import { exportHelp, generalHelp, gradeHelp, validateHelp } from './cli-help.js';
 import { gradeCommand } from './grade-command.js';
+import { CliMissingFileError } from './grade-inputs.js';
+import { describeQuiz } from './describe-quiz.js';
 import { CliUsageError } from './resolve-assessment-file.js';
 import { validateCommand } from './validate-command.js';
 
-const usage = `usage:
-  kubegrade grade <assessment> --kubeconfig <file> [--context <name>] [--namespace <ns>]
-                  [--manifest <file>] [--answers <file>] [--json]
-                  [--request-timeout-ms <ms>] [--time-scale <x>]
-  kubegrade validate <assessment>
-${adminUsage}
-
-exit codes: 0 passed or valid, 1 not passed or invalid, 2 usage, 3 could not grade or input refused`;
-
-/** Where the command writes: the result, errors, and progress while it grades. */
+/** Where the command writes: the result (stdout), errors and progress (stderr). */
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** A progress line that stays (stderr). */
   progress: (text: string) => void;
+  /** Redraws the one status line of a terminal (stderr); only used when `live`. */
+  status?: (text: string) => void;
+  /** stderr is a terminal (default false: progress comes as whole lines). */
+  live?: boolean;
+  /** Present when stdin is a terminal, so the quiz can be asked. */
+  ask?: AskLine;
 }
 
 /** A namespace goes into request paths on the learner's cluster: a DNS label, nothing else. */
 const namespacePattern = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
+const adminHelp = `usage:\n${adminUsage}\n\nOperator commands on the database named by DATABASE_URL.`;
+
+const helpOption = { help: { type: 'boolean', short: 'h', default: false } } as const;
+
 /** The `kubegrade` command. Returns the exit code; never exits the process itself. */
 export async function runCli(
   argv: string[],
-  io: CliIo = defaultIo,
+  io: CliIo = defaultIo(),
   environment: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
+  const [command, ...rest] = argv;
+  const usageOf =
+    command === 'grade'
+      ? gradeHelp
+      : command === 'validate'
+        ? validateHelp
+        : command === 'export'
+          ? exportHelp
+          : generalHelp;
   try {
-    const [command, ...rest] = argv;
-    if (command === 'admin') return await adminCommand(rest, io, environment);
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      const topic = command === 'help' ? rest[0] : undefined;
+      io.out(
+        topic === 'grade'
+          ? gradeHelp
+          : topic === 'validate'
+            ? validateHelp
+            : topic === 'export'
+              ? exportHelp
+              : topic === 'admin'
+                ? adminHelp
+                : generalHelp,
+      );
+      return command === undefined ? 2 : 0;
+    }
+    if (command === 'admin') {
+      if (rest.includes('--help') || rest.includes('-h')) return printed(io, adminHelp);
+      return await adminCommand(rest, io, environment);
+    }
     if (command === 'validate') {
-      const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: helpOption,
+      });
+      if (values.help) return printed(io, validateHelp);
       if (positionals.length !== 1) throw new CliUsageError('validate takes one assessment');
       return await validateCommand(positionals[0] as string, io.out);
     }
@@ -43,6 +80,7 @@ export async function runCli(
         args: rest,
         allowPositionals: true,
         options: {
+          ...helpOption,
           kubeconfig: { type: 'string' },
           context: { type: 'string' },
           namespace: { type: 'string' },
@@ -54,6 +92,10 @@ export async function runCli(
           'time-scale': { type: 'string', default: '1' },
         },
       });
+      if (values.help) {
+        const quiz = positionals.length === 1 ? await describeQuiz(positionals[0] as string) : '';
+        return printed(io, quiz === '' ? gradeHelp : `${gradeHelp}\n\n${quiz}`);
+      }
       if (positionals.length !== 1) throw new CliUsageError('grade takes one assessment');
       if (!values.kubeconfig) throw new CliUsageError('grade needs --kubeconfig <file>');
       if (values.namespace !== undefined && !namespacePattern.test(values.namespace)) {
@@ -71,14 +113,19 @@ export async function runCli(
           requestTimeoutMs: positiveNumber(values['request-timeout-ms'], '--request-timeout-ms'),
           timeScale: positiveNumber(values['time-scale'], '--time-scale'),
         },
-        io,
+        { ...io, status: io.status ?? (() => undefined), live: io.live ?? false },
       );
       return exitCode;
     }
-    throw new CliUsageError(command ? `unknown command "${command}"` : 'no command given');
+    throw new CliUsageError(`unknown command "${command}"`);
   } catch (error) {
+    if (error instanceof CliMissingFileError) {
+      io.err(`kubegrade: ${error.message}`);
+      io.err(`(kubegrade ${command ?? ''} --help explains the options)`);
+      return 2;
+    }
     if (error instanceof CliUsageError || (error instanceof TypeError && 'code' in error)) {
-      io.err(`kubegrade: ${error.message}\n${usage}`);
+      io.err(`kubegrade: ${error.message}\n${usageOf}`);
       return 2;
     }
     if (isAppError(error)) {
@@ -91,6 +138,11 @@ export async function runCli(
   }
 }
 
+function printed(io: CliIo, text: string): number {
+  io.out(text);
+  return 0;
+}
+
 function positiveNumber(text: string, flag: string): number {
   const value = Number(text);
   if (!Number.isFinite(value) || value <= 0)
@@ -98,8 +150,39 @@ function positiveNumber(text: string, flag: string): number {
   return value;
 }
 
-const defaultIo: CliIo = {
-  out: (text) => void process.stdout.write(`${text}\n`),
-  err: (text) => void process.stderr.write(`${text}\n`),
-  progress: (text) => void process.stderr.write(`${text}\n`),
-};
+/** The process's own streams: a status line only on a terminal, questions only from one. */
+export function defaultIo(): CliIo {
+  const live = process.stderr.isTTY === true;
+  let statusShown = false;
+  const clearStatus = (): void => {
+    if (statusShown) process.stderr.write('\r\x1b[K');
+    statusShown = false;
+  };
+  const ask =
+    process.stdin.isTTY === true ? createTerminalAsk(process.stdin, process.stderr) : undefined;
+  return {
+    out: (text) => void process.stdout.write(`${text}\n`),
+    err: (text) => {
+      clearStatus();
+      process.stderr.write(`${text}\n`);
+    },
+    progress: (text) => {
+      clearStatus();
+      process.stderr.write(`${text}\n`);
+    },
+    status: (text) => {
+      process.stderr.write(`\r\x1b[K${text}`);
+      statusShown = text !== '';
+    },
+    live,
+    ...(ask === undefined
+      ? {}
+      : {
+          ask: async (prompt: string) => {
+            clearStatus();
+            const answer = await ask(prompt);
+            return answer;
+          },
+        }),
+  };
+}
