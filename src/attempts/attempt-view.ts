@@ -24,6 +24,8 @@ export interface AttemptView {
   receivedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** While queued: 1 = the next attempt a worker takes; null otherwise (or when unknown). */
+  queuePosition: number | null;
   checks: Array<{
     id: string;
     title: string;
@@ -36,7 +38,10 @@ export interface AttemptView {
   quiz: Array<{ questionId: string; points: number; maxPoints: number; matchedConcepts: string[] }>;
 }
 
-export function toAttemptView(attempt: StoredAttempt): AttemptView {
+export function toAttemptView(
+  attempt: StoredAttempt,
+  queue: { position?: number } = {},
+): AttemptView {
   return {
     id: attempt.id,
     assessmentId: attempt.assessmentId,
@@ -57,6 +62,7 @@ export function toAttemptView(attempt: StoredAttempt): AttemptView {
     receivedAt: attempt.receivedAt.toISOString(),
     startedAt: attempt.startedAt?.toISOString() ?? null,
     finishedAt: attempt.finishedAt?.toISOString() ?? null,
+    queuePosition: attempt.status === 'queued' ? (queue.position ?? null) : null,
     checks: attempt.checks.map((check) => ({
       id: check.id,
       title: check.title,

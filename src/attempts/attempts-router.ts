@@ -16,7 +16,11 @@ const idempotencyKeySchema = z
   .regex(/^[\x21-\x7e]+$/);
 
 export function createAttemptsRouter(
-  deps: SubmitAttemptDependencies & { attempts: AttemptRepository },
+  deps: SubmitAttemptDependencies & {
+    attempts: AttemptRepository;
+    /** Where a queued attempt's job stands in the waiting list (1 = next); optional. */
+    queuePosition?: (attemptId: string) => Promise<number | undefined>;
+  },
 ): Router {
   const router = Router();
 
@@ -34,7 +38,11 @@ export function createAttemptsRouter(
   router.get('/:id', requireScope('results:read'), async (req, res) => {
     const { tenantId } = principalOf(res);
     const attempt = await readAttempt(deps, { tenantId, attemptId: String(req.params.id) });
-    res.json(toAttemptView(attempt));
+    const position =
+      attempt.status === 'queued' && deps.queuePosition !== undefined
+        ? await deps.queuePosition(attempt.id).catch(() => undefined)
+        : undefined;
+    res.json(toAttemptView(attempt, position === undefined ? {} : { position }));
   });
 
   return router;

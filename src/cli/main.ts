@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { Writable } from 'node:stream';
 import { isAppError } from '../errors/app-error.js';
 import { adminCommand, adminUsage } from './admin-command.js';
 import { createTerminalAsk, type AskLine } from './ask-quiz.js';
@@ -19,6 +20,8 @@ export interface CliIo {
   status?: (text: string) => void;
   /** stderr is a terminal (default false: progress comes as whole lines). */
   live?: boolean;
+  /** Where `export` streams its file; process.stdout by default. */
+  stdout?: Writable;
   /** Present when stdin is a terminal, so the quiz can be asked. */
   ask?: AskLine;
 }
@@ -74,6 +77,10 @@ export async function runCli(
       if (values.help) return printed(io, validateHelp);
       if (positionals.length !== 1) throw new CliUsageError('validate takes one assessment');
       return await validateCommand(positionals[0] as string, io.out);
+    }
+    if (command === 'export') {
+      const { runExportCommand } = await import('./export-command.js');
+      return await runExportCommand(rest, io);
     }
     if (command === 'grade') {
       const { values, positionals } = parseArgs({

@@ -56,6 +56,8 @@ const environmentSchema = z.object({
   TRUST_PROXY: booleanFlag.default(false),
   /** Comma-separated browser origins (`https://lms.example.org`) allowed to call the API. */
   CORS_ORIGINS: z.string().default(''),
+  /** Bearer (or Basic password) for operator endpoints: the queue dashboard, results export. */
+  ADMIN_TOKEN: z.string().min(32, 'at least 32 characters').optional(),
   /** Per-request time limit for calls to a learner's cluster. */
   CLUSTER_REQUEST_TIMEOUT_MS: positiveInt.default(10_000),
   /** Comma-separated CIDRs that learners' clusters may be in despite being private/loopback. */
@@ -98,6 +100,8 @@ export type Config = {
     /** A revoked key stops working in a running API process within this time. */
     apiKeyCacheTtlMs: number;
     rateLimits: { perKey: number; perTenant: number; windowMs: number };
+    /** Operator endpoints (queue dashboard, export) need it; unset, they answer 401. */
+    adminToken: string | undefined;
   };
   logLevel: string;
   queue: { name: string };
@@ -178,6 +182,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
         perTenant: env.RATE_LIMIT_PER_TENANT,
         windowMs: env.RATE_LIMIT_WINDOW_MS,
       },
+      adminToken: env.ADMIN_TOKEN,
     },
     logLevel: env.LOG_LEVEL,
     queue: { name: env.QUEUE_NAME },

@@ -8,8 +8,13 @@ import type { SubmitAttemptDependencies } from '../attempts/submit-attempt.js';
 import type { Logger } from '../logging/logger.js';
 import type { PrincipalCache } from '../tenants/authenticate-api-key.js';
 import type { TenantRepository } from '../tenants/tenant-repository.js';
-import { createAuthenticate } from './authentication.js';
+import { createAuthenticate, principalOf, requireScope } from './authentication.js';
+import type { GradingQueue } from '../queue/grading-queue.js';
+import type { ResultsSource } from '../results/export-results.js';
+import { createResultsRouter } from '../results/results-router.js';
+import { requireAdminToken } from './admin-auth.js';
 import { createCorsMiddleware } from './cors.js';
+import { createQueueDashboard } from './queue-dashboard.js';
 import { defaultRetryAfterSeconds } from './error-catalogue.js';
 import { createErrorHandler, requireJsonBody, routeNotFound } from './error-handler.js';
 import { createHealthRouter, type ReadinessProbe } from './health-router.js';
@@ -37,6 +42,14 @@ export interface AppDependencies {
   rateLimiting?: { redis: Redis; limits: RateLimits };
   /** What every 503 tells clients in `Retry-After`, in seconds. */
   retryAfterSeconds?: number;
+  /** A queued attempt's place in the waiting list, shown in its view. */
+  queuePosition?: (attemptId: string) => Promise<number | undefined>;
+  /** Stored results for GET /v1/results/export. */
+  results?: ResultsSource;
+  /** The grading queues shown on the operator dashboard at /admin/queues. */
+  dashboardQueues?: GradingQueue[];
+  /** Operator endpoints (dashboard, export) need it; unset, they answer 401. */
+  adminToken?: string;
 }
 
 /** Builds the Express app from its dependencies; the server entry point owns their lifecycle. */
@@ -51,6 +64,14 @@ export function createApp(deps: AppDependencies): Express {
   }
   const retryAfterSeconds = deps.retryAfterSeconds ?? defaultRetryAfterSeconds;
   app.use(createHealthRouter(deps.readiness, { retryAfterSeconds }));
+  const requireAdmin = requireAdminToken(deps.adminToken);
+  if (deps.dashboardQueues !== undefined) {
+    app.use(
+      '/admin/queues',
+      requireAdmin,
+      createQueueDashboard(deps.dashboardQueues, '/admin/queues'),
+    );
+  }
 
   const api = express.Router();
   api.use(
@@ -64,6 +85,16 @@ export function createApp(deps: AppDependencies): Express {
   api.use(express.json({ limit: deps.bodyLimitBytes, strict: true }));
   api.use('/assessments', createAssessmentsRouter(deps.catalog));
   api.use('/attempts', createAttemptsRouter(deps));
+  if (deps.results !== undefined) {
+    api.use(
+      '/results',
+      createResultsRouter({
+        results: deps.results,
+        authorize: requireScope('results:read'),
+        tenantOf: (res) => principalOf(res).tenantId,
+      }),
+    );
+  }
   app.use('/v1', api);
 
   app.use(routeNotFound);

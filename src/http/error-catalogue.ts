@@ -7,6 +7,7 @@ export const httpStatusByCode: Record<ErrorCode, number> = {
   BODY_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   NOT_FOUND: 404,
+  UNAUTHENTICATED: 401,
   ROUTE_NOT_FOUND: 404,
   ASSESSMENT_NOT_FOUND: 404,
   ATTEMPT_NOT_FOUND: 404,
@@ -26,7 +27,6 @@ export const httpStatusByCode: Record<ErrorCode, number> = {
   WEBHOOK_ENDPOINT_NOT_FOUND: 404,
   WEBHOOK_DELIVERY_NOT_FOUND: 404,
   LTI_PLATFORM_NOT_REGISTERED: 404,
-  UNAUTHENTICATED: 401,
   // Another tenant's resources answer 404 (ATTEMPT_NOT_FOUND), never this: 403 is only ever
   // about what the caller's own key may do, so it reveals nothing about other tenants.
   FORBIDDEN_SCOPE: 403,

@@ -1,5 +1,6 @@
 import type { Server, ServerResponse } from 'node:http';
 import { enqueueGrading } from '../queue/grading-queue.js';
+import { queuePosition } from '../queue/queue-position.js';
 import { vetLearnerClusterAccess } from '../cluster/connect-learner-cluster.js';
 import { sealClusterAccess } from '../cluster/sealed-cluster-access.js';
 import type { Services } from '../runtime/services.js';
@@ -48,6 +49,11 @@ export async function startApiServer(
     trustProxy: config.http.trustProxy,
     corsOrigins: config.http.corsOrigins,
     retryAfterSeconds: config.http.retryAfterSeconds,
+    queuePosition: (attemptId) =>
+      queuePosition({ redis: services.redis, queue: services.queue, jobId: attemptId }),
+    results: services.results,
+    dashboardQueues: [services.queue],
+    ...(config.http.adminToken === undefined ? {} : { adminToken: config.http.adminToken }),
   });
   const address = `${config.http.host}:${config.http.port}`;
   const server = await new Promise<Server>((resolve, reject) => {

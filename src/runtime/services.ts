@@ -1,4 +1,6 @@
 import type { Redis } from 'ioredis';
+import pg from 'pg';
+import { ResultsExportReader } from '../db/results-export-reader.js';
 import {
   loadAssessmentCatalog,
   type AssessmentCatalog,
@@ -30,6 +32,8 @@ export interface Services {
   secrets: SecretBox;
   /** Which learner-cluster addresses may be reached (private ranges are refused by default). */
   outboundPolicy: OutboundPolicy;
+  /** Streams stored results for exports (plain SQL batches; Prisma cannot stream). */
+  results: ResultsExportReader;
   close: () => Promise<void>;
 }
 
@@ -57,6 +61,9 @@ export async function openServices(
     backoffMs: config.worker.jobBackoffMs,
   });
   queue.on('error', (error) => logger.warn({ err: error }, 'queue error'));
+  // A small pool of its own: a long export must not take the connections that grading needs.
+  const exportPool = new pg.Pool({ connectionString: config.databaseUrl, max: 2 });
+  exportPool.on('error', (error) => logger.warn({ err: error }, 'export pool error'));
   return {
     config,
     logger,
@@ -65,6 +72,7 @@ export async function openServices(
     queue,
     catalog,
     attempts: new AttemptRepository(prisma),
+    results: new ResultsExportReader(exportPool),
     observations: new ObservationStore(prisma),
     tenants: new TenantRepository(prisma),
     secrets: new SecretBox(config.clusterSecretKeys),
@@ -76,6 +84,7 @@ export async function openServices(
       await queue.close();
       redis.disconnect();
       await prisma.$disconnect();
+      await exportPool.end();
     },
   };
 }

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
+import pg from 'pg';
+import { ResultsExportReader } from '../../src/db/results-export-reader.js';
+import { queuePosition } from '../../src/queue/queue-position.js';
 import {
   loadAssessmentCatalog,
   type AssessmentCatalog,
@@ -53,6 +56,9 @@ export interface TestTenant {
   keyId: string;
   api: AuthenticatedApi;
 }
+
+/** The operator token the test API accepts (ADMIN_TOKEN). */
+export const testAdminToken = 'test-admin-token-0123456789abcdef0123456789';
 
 export interface TestServices {
   app: Express;
@@ -121,6 +127,7 @@ export async function openTestServices(
   const tenants = new TenantRepository(database.prisma);
   const secrets = new SecretBox([{ id: 'test', key: Buffer.alloc(32, 7) }]);
   const outbound = parseOutboundPolicy({ cidrs: options.allowCidrs ?? '127.0.0.1/32', hosts: '' });
+  const exportPool = new pg.Pool({ connectionString: database.databaseUrl, max: 2 });
   const app = createApp({
     catalog,
     attempts,
@@ -142,6 +149,10 @@ export async function openTestServices(
     logger,
     bodyLimitBytes: options.bodyLimitBytes ?? 256 * 1024,
     ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
+    queuePosition: (attemptId) => queuePosition({ redis: producer, queue, jobId: attemptId }),
+    results: new ResultsExportReader(exportPool),
+    dashboardQueues: [queue],
+    adminToken: testAdminToken,
   });
 
   const workers: GradingWorker[] = [];
@@ -203,6 +214,7 @@ export async function openTestServices(
       await queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close();
       producer.disconnect();
+      await exportPool.end();
       await database.drop();
     },
   };
