@@ -84,6 +84,21 @@ const startPostgres = () =>
   ]);
 const stopPostgres = () => runPg('pg_ctl', ['-D', join(pgDir, 'data'), '-m', 'fast', '-w', 'stop']);
 startPostgres();
+const children: ChildProcess[] = [];
+let postgresRunning = true;
+// Whatever happens (a failure, Ctrl-C), the soak leaves no server of its own running.
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+  if (postgresRunning) {
+    try {
+      stopPostgres();
+    } catch {
+      // already stopped
+    }
+  }
+  rmSync(pgDir, { recursive: true, force: true });
+});
+process.on('SIGINT', () => process.exit(130));
 
 const redisPort = await freePort();
 let redis: ChildProcess | undefined;
@@ -93,6 +108,7 @@ const startRedis = () => {
     ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
     { stdio: 'ignore' },
   );
+  children.push(redis);
 };
 const stopRedis = async () => {
   const child = redis;
@@ -123,6 +139,7 @@ const environment = {
   GRADING_TIME_SCALE: String(speed),
   WORKER_CONCURRENCY: '32',
   JOB_ATTEMPTS: '5',
+  JOB_TIMEOUT_MS: '120000',
   JOB_BACKOFF_MS: '1000',
   RECONCILE_INTERVAL_MS: '5000',
   RECONCILE_GRACE_MS: '15000',
@@ -152,6 +169,7 @@ function service(entry: string, name: string): ChildProcess {
     }
   });
   child.stderr?.on('data', () => undefined);
+  children.push(child);
   child.once('exit', (code, signal) => log(`${name} exited (${code ?? signal})`));
   return child;
 }
@@ -301,8 +319,10 @@ const chaos = (async () => {
   await sleep(20_000);
   log('PostgreSQL stopped for 20 s');
   stopPostgres();
+  postgresRunning = false;
   await sleep(20_000);
   startPostgres();
+  postgresRunning = true;
   log('PostgreSQL back');
 })();
 
@@ -384,8 +404,6 @@ await sleep(2_000);
 for (const child of [api, workerA, workerB]) child.kill('SIGKILL');
 await cluster.stop();
 await stopRedis();
-stopPostgres();
-rmSync(pgDir, { recursive: true, force: true });
 const failed =
   result.lost > 0 ||
   result.gradedTwice > 0 ||

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as k8s from '@kubernetes/client-node';
 import { load } from 'js-yaml';
-import request from 'supertest';
 import { startSimulatedCluster, type SimulatedCluster } from '../../sim/start-simulated-cluster.js';
 import { ObservationStore } from '../../src/attempts/observation-store.js';
 import { reconcileStrandedAttempts } from '../../worker/reconcile-stranded-attempts.js';
@@ -90,7 +89,7 @@ describe('durable grading', () => {
       status: 500,
     });
     services.startWorker({ timeScale: speed });
-    const posted = await request(services.app)
+    const posted = await services.api
       .post('/v1/attempts')
       .send(firstPodAttempt(cluster))
       .expect(202);
@@ -126,7 +125,7 @@ describe('durable grading', () => {
 
   it('finishes an attempt whose job vanished from Redis, through the reconciler', async () => {
     services = await openTestServices({ assessmentsDirectory: fixtureAssessmentsDirectory });
-    const posted = await request(services.app).post('/v1/attempts').send(attemptBody()).expect(202);
+    const posted = await services.api.post('/v1/attempts').send(attemptBody()).expect(202);
     const id: string = posted.body.id;
     // Redis lost everything (a restart without persistence): the job is gone, the row is not.
     await services.queue.obliterate({ force: true });
@@ -148,7 +147,7 @@ describe('durable grading', () => {
 
   it('ends an attempt that keeps losing its job, with a reason and a code, instead of trying forever', async () => {
     services = await openTestServices({ assessmentsDirectory: fixtureAssessmentsDirectory });
-    const posted = await request(services.app).post('/v1/attempts').send(attemptBody()).expect(202);
+    const posted = await services.api.post('/v1/attempts').send(attemptBody()).expect(202);
     const id: string = posted.body.id;
     await services.queue.obliterate({ force: true });
     await services.prisma.attempt.update({ where: { id }, data: { gradingRuns: 5 } });
@@ -193,7 +192,7 @@ describe('durable grading', () => {
       return child;
     };
     const first = workerProcess();
-    const posted = await request(services.app)
+    const posted = await services.api
       .post('/v1/attempts')
       .send(firstPodAttempt(cluster))
       .expect(202);
