@@ -36,6 +36,7 @@ export async function seedGradedAttempts(
       },
       queueName: options.queueName,
       tenantId: options.tenantId,
+      gradeWithoutCluster: false,
       learnerId,
       courseId,
       manifest: 'kind: Pod',
