@@ -18,10 +18,13 @@ export interface Principal {
  * lookup instead of one per request, which keeps a burst from crowding the connection pool.
  * The price: a revoked key keeps working in a running API process for up to the cache's TTL.
  */
-export type PrincipalCache = LRUCache<string, Principal>;
+export type PrincipalCache = LRUCache<string, Promise<Principal>>;
 
 export function createPrincipalCache(options: { ttlMs: number; max?: number }): PrincipalCache {
-  return new LRUCache<string, Principal>({ max: options.max ?? 10_000, ttl: options.ttlMs });
+  return new LRUCache<string, Promise<Principal>>({
+    max: options.max ?? 10_000,
+    ttl: options.ttlMs,
+  });
 }
 
 export interface AuthenticateApiKeyDependencies {
@@ -51,18 +54,28 @@ export async function authenticateApiKey(
   const refused = new AppError('UNAUTHENTICATED', 'The API key is not valid.');
   if (prefix === undefined) throw refused;
   const hash = hashApiKey(key);
-  const cached = deps.cache.get(hash);
-  if (cached) return cached;
+  // The lookup itself is shared: a burst that arrives before the first answer waits for that one
+  // lookup instead of sending one query per request into the pool.
+  let lookup = deps.cache.get(hash);
+  if (!lookup) {
+    lookup = lookUpPrincipal(deps, prefix, hash);
+    deps.cache.set(hash, lookup);
+    // Refusals and failures are not remembered: a key created a moment later, or a database
+    // that comes back, must be heard at once.
+    lookup.catch(() => deps.cache.delete(hash));
+  }
+  return lookup;
+}
 
+async function lookUpPrincipal(
+  deps: AuthenticateApiKeyDependencies,
+  prefix: string,
+  hash: string,
+): Promise<Principal> {
   const stored = await deps.tenants.findApiKeyByPrefix(prefix);
-  if (!stored || stored.revokedAt !== null || !hashesMatch(stored.hash, hash)) throw refused;
-  const principal: Principal = {
-    tenantId: stored.tenantId,
-    keyId: stored.id,
-    keyPrefix: stored.prefix,
-    scopes: stored.scopes,
-  };
-  deps.cache.set(hash, principal);
+  if (!stored || stored.revokedAt !== null || !hashesMatch(stored.hash, hash)) {
+    throw new AppError('UNAUTHENTICATED', 'The API key is not valid.');
+  }
   const now = (deps.now ?? (() => new Date()))();
   // Bookkeeping only: the request does not wait for it, and a failure costs only the timestamp.
   deps.tenants
@@ -70,5 +83,10 @@ export async function authenticateApiKey(
     .catch((error: unknown) =>
       deps.logger.warn({ err: error, keyPrefix: stored.prefix }, 'could not record key use'),
     );
-  return principal;
+  return {
+    tenantId: stored.tenantId,
+    keyId: stored.id,
+    keyPrefix: stored.prefix,
+    scopes: stored.scopes,
+  };
 }
