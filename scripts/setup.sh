@@ -55,6 +55,15 @@ if ! command -v kubectl >/dev/null 2>&1; then
   fi
 fi
 
+say "Chromium (for the browser tests; playwright-core drives it, never a downloaded browser)"
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+  else
+    echo "chromium is missing: install Debian's chromium package to run the browser tests." >&2
+  fi
+fi
+
 say "npm packages (from the lockfile)"
 npm ci --no-audit --no-fund
 
