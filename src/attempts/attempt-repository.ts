@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { AttemptGrade } from '../grading/attempt-grade.js';
+import { snapshotVersion } from '../results/results-repository.js';
 
 /** What the learner should do while grading waits on them, as stored by a parked run. */
 export const nextStepSchema = z.object({
@@ -336,6 +337,8 @@ export class AttemptRepository {
           data: item.data as object,
         })),
       });
+      // Every grading is kept as a version of the result; regrades and overrides add more.
+      await snapshotVersion(tx, id, 'graded', null);
     });
   }
 
