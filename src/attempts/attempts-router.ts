@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../errors/app-error.js';
 import { principalOf, requireScope } from '../http/authentication.js';
 import { parseBody } from '../http/parse-body.js';
+import type { LinkUrls } from '../links/link-urls.js';
 import { attemptRequestSchema } from './attempt-request.js';
 import type { AttemptRepository } from './attempt-repository.js';
 import { toAttemptView } from './attempt-view.js';
@@ -18,6 +19,7 @@ const idempotencyKeySchema = z
 export function createAttemptsRouter(
   deps: SubmitAttemptDependencies & {
     attempts: AttemptRepository;
+    linkUrls: LinkUrls;
     /** Where a queued attempt's job stands in the waiting list (1 = next); optional. */
     queuePosition?: (attemptId: string) => Promise<number | undefined>;
   },
@@ -29,10 +31,16 @@ export function createAttemptsRouter(
     const idempotencyKey = readIdempotencyKey(req.get('Idempotency-Key'));
     const { tenantId } = principalOf(res);
     const submitted = await submitAttempt(deps, { tenantId, request, idempotencyKey });
+    const feedback = await deps.linkUrls.feedback(submitted.id);
     res
       .status(202)
       .location(`/v1/attempts/${submitted.id}`)
-      .json({ id: submitted.id, status: 'queued', location: `/v1/attempts/${submitted.id}` });
+      .json({
+        id: submitted.id,
+        status: 'queued',
+        location: `/v1/attempts/${submitted.id}`,
+        feedbackUrl: feedback.url,
+      });
   });
 
   router.get('/:id', requireScope('results:read'), async (req, res) => {
@@ -42,7 +50,11 @@ export function createAttemptsRouter(
       attempt.status === 'queued' && deps.queuePosition !== undefined
         ? await deps.queuePosition(attempt.id).catch(() => undefined)
         : undefined;
-    res.json(toAttemptView(attempt, position === undefined ? {} : { position }));
+    const feedback = await deps.linkUrls.feedback(attempt.id);
+    res.json({
+      ...toAttemptView(attempt, position === undefined ? {} : { position }),
+      feedbackUrl: feedback.url,
+    });
   });
 
   return router;

@@ -78,6 +78,14 @@ const environmentSchema = z.object({
   RATE_LIMIT_PER_KEY: positiveInt.default(50),
   RATE_LIMIT_PER_TENANT: positiveInt.default(100),
   RATE_LIMIT_WINDOW_MS: positiveInt.min(1000).default(1000),
+  /** base64 of at least 32 random bytes: signs the feedback and instructor links (HS256). */
+  LINK_SIGNING_KEY: z.string().optional(),
+  /** How long a learner's feedback link opens the page. */
+  FEEDBACK_LINK_TTL_SECONDS: positiveInt.default(7 * 24 * 3600),
+  /** How long an instructor link opens the instructor views. */
+  INSTRUCTOR_LINK_TTL_SECONDS: positiveInt.max(7 * 24 * 3600).default(8 * 3600),
+  /** Where browsers reach the API (`https://grader.example.org`); links are relative without it. */
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export type Config = {
@@ -117,6 +125,13 @@ export type Config = {
     maxGradingRuns: number;
   };
   assessmentsDir: string | undefined;
+  /** Signed links to the feedback page and the instructor views (src/links/signed-links.ts). */
+  links: {
+    signingKey: Uint8Array;
+    feedbackTtlSeconds: number;
+    instructorTtlSeconds: number;
+    publicBaseUrl: string | undefined;
+  };
   /** Keys that seal cluster credentials at rest; see src/cluster/secret-box.ts. */
   clusterSecretKeys: SecretKey[];
   cluster: {
@@ -198,6 +213,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       maxGradingRuns: env.MAX_GRADING_RUNS,
     },
     assessmentsDir: env.ASSESSMENTS_DIR,
+    links: {
+      signingKey: readLinkSigningKey(env.LINK_SIGNING_KEY, env.NODE_ENV),
+      feedbackTtlSeconds: env.FEEDBACK_LINK_TTL_SECONDS,
+      instructorTtlSeconds: env.INSTRUCTOR_LINK_TTL_SECONDS,
+      publicBaseUrl: env.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    },
     clusterSecretKeys,
     cluster: {
       requestTimeoutMs: env.CLUSTER_REQUEST_TIMEOUT_MS,
@@ -244,6 +265,21 @@ function readSecretKeys(value: string | undefined, nodeEnv: Config['nodeEnv']): 
   } catch (error) {
     throw new ConfigError([`CLUSTER_SECRET_KEYS: ${(error as Error).message}`]);
   }
+}
+
+/** Like the cluster keys: a development default for the quick start, refused in production. */
+function readLinkSigningKey(value: string | undefined, nodeEnv: Config['nodeEnv']): Uint8Array {
+  if (value === undefined) {
+    if (nodeEnv === 'production') {
+      throw new ConfigError(['LINK_SIGNING_KEY: required in production (base64 of 32+ bytes)']);
+    }
+    return Buffer.alloc(32, 'kubegrade-development-link-key!!');
+  }
+  const key = Buffer.from(value, 'base64');
+  if (key.length < 32) {
+    throw new ConfigError(['LINK_SIGNING_KEY: must be base64 of at least 32 bytes']);
+  }
+  return key;
 }
 
 /** For process entry points: a bad configuration ends the process with the message, exit 1. */

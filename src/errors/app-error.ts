@@ -34,6 +34,9 @@ export const errorCodes = [
   'TENANT_EXISTS',
   'TENANT_NOT_FOUND',
   'API_KEY_NOT_FOUND',
+  'LINK_INVALID',
+  'ATTEMPT_NOT_GRADED',
+  'OVERRIDE_TARGET_NOT_FOUND',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -5,6 +5,8 @@ import { createAssessmentsRouter } from '../assessments/assessments-router.js';
 import type { AttemptRepository } from '../attempts/attempt-repository.js';
 import { createAttemptsRouter } from '../attempts/attempts-router.js';
 import type { SubmitAttemptDependencies } from '../attempts/submit-attempt.js';
+import type { LinkSigner } from '../links/signed-links.js';
+import { createLinkUrls } from '../links/link-urls.js';
 import type { Logger } from '../logging/logger.js';
 import type { PrincipalCache } from '../tenants/authenticate-api-key.js';
 import type { TenantRepository } from '../tenants/tenant-repository.js';
@@ -13,6 +15,9 @@ import type { GradingQueue } from '../queue/grading-queue.js';
 import type { ResultsSource } from '../results/export-results.js';
 import { createResultsRouter } from '../results/results-router.js';
 import { requireAdminToken } from './admin-auth.js';
+import type { LiveUpdateLimits } from '../pages/feedback/feedback-events.js';
+import { createPagesRouter } from '../pages/pages-router.js';
+import type { ResultsRepository } from '../results/results-repository.js';
 import { createCorsMiddleware } from './cors.js';
 import { createQueueDashboard } from './queue-dashboard.js';
 import { defaultRetryAfterSeconds } from './error-catalogue.js';
@@ -28,6 +33,13 @@ export interface AppDependencies {
   tenants: TenantRepository;
   /** Verified API keys, so that a burst from one key does not look its key up every time. */
   principalCache: PrincipalCache;
+  results: ResultsRepository;
+  /** Signs the feedback and instructor links handed to browsers. */
+  links: LinkSigner;
+  /** Where browsers reach the API; links are relative without it. */
+  publicBaseUrl?: string;
+  /** Bounds on the feedback page's live updates (tests poll faster). */
+  liveUpdates?: Partial<LiveUpdateLimits>;
   enqueue: (attemptId: string) => Promise<void>;
   queueName: string;
   sealClusterAccess: SubmitAttemptDependencies['sealClusterAccess'];
@@ -58,7 +70,26 @@ export function createApp(deps: AppDependencies): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy ?? false);
   app.use(createRequestLogging(deps.logger));
-  app.use(helmet());
+  // The pages load only their own stylesheet and script; live updates connect to this origin.
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          fontSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+    }),
+  );
   if (deps.corsOrigins !== undefined && deps.corsOrigins.length > 0) {
     app.use(createCorsMiddleware(deps.corsOrigins));
   }
@@ -72,6 +103,17 @@ export function createApp(deps: AppDependencies): Express {
       createQueueDashboard(deps.dashboardQueues, '/admin/queues'),
     );
   }
+  const linkUrls = createLinkUrls(deps.links, deps.publicBaseUrl);
+  app.use(
+    createPagesRouter({
+      attempts: deps.attempts,
+      results: deps.results,
+      catalog: deps.catalog,
+      links: deps.links,
+      logger: deps.logger,
+      ...(deps.liveUpdates ? { liveUpdates: deps.liveUpdates } : {}),
+    }),
+  );
 
   const api = express.Router();
   api.use(
@@ -95,6 +137,7 @@ export function createApp(deps: AppDependencies): Express {
       }),
     );
   }
+  api.use('/attempts', createAttemptsRouter({ ...deps, linkUrls }));
   app.use('/v1', api);
 
   app.use(routeNotFound);

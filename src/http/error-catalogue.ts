@@ -34,6 +34,9 @@ export const httpStatusByCode: Record<ErrorCode, number> = {
   TENANT_EXISTS: 409,
   TENANT_NOT_FOUND: 404,
   API_KEY_NOT_FOUND: 404,
+  LINK_INVALID: 403,
+  ATTEMPT_NOT_GRADED: 409,
+  OVERRIDE_TARGET_NOT_FOUND: 404,
 };
 
 /**

@@ -12,7 +12,9 @@ import { parseOutboundPolicy, type OutboundPolicy } from '../cluster/outbound/ou
 import type { Config } from '../config/config.js';
 import { createPrismaClient } from '../db/prisma-client.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
+import { createLinkSigner, type LinkSigner } from '../links/signed-links.js';
 import type { Logger } from '../logging/logger.js';
+import { ResultsRepository } from '../results/results-repository.js';
 import { createGradingQueue, type GradingQueue } from '../queue/grading-queue.js';
 import { createRedisConnection } from '../queue/redis-connection.js';
 import { TenantRepository } from '../tenants/tenant-repository.js';
@@ -29,6 +31,8 @@ export interface Services {
   /** Attempts' observation journals (what the grader saw, appended as it saw it). */
   observations: ObservationStore;
   tenants: TenantRepository;
+  results: ResultsRepository;
+  links: LinkSigner;
   secrets: SecretBox;
   /** Which learner-cluster addresses may be reached (private ranges are refused by default). */
   outboundPolicy: OutboundPolicy;
@@ -75,6 +79,12 @@ export async function openServices(
     results: new ResultsExportReader(exportPool),
     observations: new ObservationStore(prisma),
     tenants: new TenantRepository(prisma),
+    results: new ResultsRepository(prisma),
+    links: createLinkSigner({
+      key: config.links.signingKey,
+      feedbackTtlSeconds: config.links.feedbackTtlSeconds,
+      instructorTtlSeconds: config.links.instructorTtlSeconds,
+    }),
     secrets: new SecretBox(config.clusterSecretKeys),
     outboundPolicy: parseOutboundPolicy({
       cidrs: config.cluster.allowCidrs,

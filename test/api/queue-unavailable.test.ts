@@ -3,6 +3,8 @@ import { pino } from 'pino';
 import { loadAssessmentCatalog } from '../../src/assessments/assessment-catalog.js';
 import { AttemptRepository } from '../../src/attempts/attempt-repository.js';
 import { createApp } from '../../src/http/create-app.js';
+import { ResultsRepository } from '../../src/results/results-repository.js';
+import { createTestLinkSigner } from '../support/test-links.js';
 import { createGradingQueue, enqueueGrading } from '../../src/queue/grading-queue.js';
 import { createRedisConnection } from '../../src/queue/redis-connection.js';
 import { createPrincipalCache } from '../../src/tenants/authenticate-api-key.js';
@@ -40,6 +42,8 @@ describe('POST /v1/attempts when Redis is down', () => {
       attempts: new AttemptRepository(database.prisma),
       tenants,
       principalCache: createPrincipalCache({ ttlMs: 1_000 }),
+      results: new ResultsRepository(database.prisma),
+      links: createTestLinkSigner(),
       enqueue: (attemptId) => enqueueGrading(queue, attemptId, { timeoutMs: 300 }),
       queueName: queue.name,
       sealClusterAccess: () => new Uint8Array(),

@@ -3,6 +3,8 @@ import { pino } from 'pino';
 import type { AssessmentCatalog } from '../../src/assessments/assessment-catalog.js';
 import type { AttemptRepository } from '../../src/attempts/attempt-repository.js';
 import { createApp } from '../../src/http/create-app.js';
+import type { ResultsRepository } from '../../src/results/results-repository.js';
+import { createTestLinkSigner } from '../support/test-links.js';
 import { createRedisConnection } from '../../src/queue/redis-connection.js';
 import { createPrincipalCache } from '../../src/tenants/authenticate-api-key.js';
 import type { TenantRepository } from '../../src/tenants/tenant-repository.js';
@@ -18,6 +20,8 @@ describe('GET /readyz when Redis cannot be reached', () => {
       // Readiness is public: no key is looked up, so no tenant store is needed.
       tenants: {} as TenantRepository,
       principalCache: createPrincipalCache({ ttlMs: 1_000 }),
+      results: {} as ResultsRepository,
+      links: createTestLinkSigner(),
       enqueue: async () => undefined,
       queueName: 'readiness-test',
       sealClusterAccess: () => new Uint8Array(),

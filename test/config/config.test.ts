@@ -33,9 +33,23 @@ describe('loadConfig', () => {
   it('requires real secret keys in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/CLUSTER_SECRET_KEYS/);
     const key = Buffer.alloc(32, 1).toString('base64');
+    expect(() => loadConfig({ NODE_ENV: 'production', CLUSTER_SECRET_KEYS: `k1:${key}` })).toThrow(
+      /LINK_SIGNING_KEY/,
+    );
     expect(
-      loadConfig({ NODE_ENV: 'production', CLUSTER_SECRET_KEYS: `k1:${key}` }).clusterSecretKeys[0]
-        ?.id,
+      loadConfig({
+        NODE_ENV: 'production',
+        CLUSTER_SECRET_KEYS: `k1:${key}`,
+        LINK_SIGNING_KEY: key,
+      }).clusterSecretKeys[0]?.id,
     ).toBe('k1');
+  });
+
+  it('refuses a link signing key shorter than 32 bytes, and a PUBLIC_BASE_URL that is not http(s)', () => {
+    expect(() => loadConfig({ LINK_SIGNING_KEY: 'dG9vLXNob3J0' })).toThrow(/LINK_SIGNING_KEY/);
+    expect(() => loadConfig({ PUBLIC_BASE_URL: 'ftp://example.org' })).toThrow(/PUBLIC_BASE_URL/);
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://grader.example.org/' }).links.publicBaseUrl).toBe(
+      'https://grader.example.org',
+    );
   });
 });

@@ -15,6 +15,8 @@ import { sealClusterAccess } from '../../src/cluster/sealed-cluster-access.js';
 import { SecretBox } from '../../src/cluster/secret-box.js';
 import type { PrismaClient } from '../../src/generated/prisma/client.js';
 import { createApp } from '../../src/http/create-app.js';
+import type { LinkSigner } from '../../src/links/signed-links.js';
+import { ResultsRepository } from '../../src/results/results-repository.js';
 import { createLogger, type Logger } from '../../src/logging/logger.js';
 import {
   createGradingQueue,
@@ -30,6 +32,7 @@ import type { ApiScope } from '../../src/tenants/scopes.js';
 import { TenantRepository } from '../../src/tenants/tenant-repository.js';
 import { createTestDatabase } from './test-database.js';
 import { createTestTenantKey } from './test-tenants.js';
+import { createTestLinkSigner } from './test-links.js';
 
 export const testRedisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -73,6 +76,8 @@ export interface TestServices {
   /** The test's own database, for processes the test starts. */
   databaseUrl: string;
   attempts: AttemptRepository;
+  results: ResultsRepository;
+  links: LinkSigner;
   queue: GradingQueue;
   queueName: string;
   catalog: AssessmentCatalog;
@@ -125,6 +130,8 @@ export async function openTestServices(
   );
   const attempts = new AttemptRepository(database.prisma);
   const tenants = new TenantRepository(database.prisma);
+  const results = new ResultsRepository(database.prisma);
+  const links = createTestLinkSigner();
   const secrets = new SecretBox([{ id: 'test', key: Buffer.alloc(32, 7) }]);
   const outbound = parseOutboundPolicy({ cidrs: options.allowCidrs ?? '127.0.0.1/32', hosts: '' });
   const exportPool = new pg.Pool({ connectionString: database.databaseUrl, max: 2 });
@@ -137,6 +144,9 @@ export async function openTestServices(
       redis: producer,
       limits: options.rateLimits ?? { perKey: 100_000, perTenant: 100_000, windowMs: 1_000 },
     },
+    results,
+    links,
+    liveUpdates: { pollMs: 50 },
     enqueue: (attemptId) => enqueueGrading(queue, attemptId),
     queueName,
     sealClusterAccess: (access) => sealClusterAccess(secrets, access),
@@ -201,6 +211,8 @@ export async function openTestServices(
     prisma: database.prisma,
     databaseUrl: database.databaseUrl,
     attempts,
+    results,
+    links,
     queue,
     queueName,
     catalog,

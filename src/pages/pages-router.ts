@@ -1,0 +1,92 @@
+import { Router, type Response } from 'express';
+import type { AssessmentCatalog } from '../assessments/assessment-catalog.js';
+import type { AttemptRepository } from '../attempts/attempt-repository.js';
+import { isAppError } from '../errors/app-error.js';
+import type { LinkSigner } from '../links/signed-links.js';
+import type { Logger } from '../logging/logger.js';
+import type { ResultsRepository } from '../results/results-repository.js';
+import { feedbackScript } from './assets/feedback-script.js';
+import { stylesheet } from './assets/stylesheet.js';
+import {
+  createFeedbackEventStream,
+  defaultLiveUpdateLimits,
+  type LiveUpdateLimits,
+} from './feedback/feedback-events.js';
+import { renderFeedbackPage } from './feedback/feedback-page.js';
+import { loadFeedbackPage } from './feedback/load-feedback-page.js';
+import { renderMessagePage } from './layout.js';
+
+export interface PagesDependencies {
+  attempts: AttemptRepository;
+  results: ResultsRepository;
+  catalog: AssessmentCatalog;
+  links: LinkSigner;
+  logger: Logger;
+  liveUpdates?: Partial<LiveUpdateLimits>;
+}
+
+/**
+ * The browser side of kubegrade: HTML pages reached through signed links (never an API key),
+ * their stylesheet and their one script. Errors here are pages, not JSON.
+ */
+export function createPagesRouter(deps: PagesDependencies): Router {
+  const router = Router();
+  const stream = createFeedbackEventStream({
+    limits: { ...defaultLiveUpdateLimits, ...deps.liveUpdates },
+    logger: deps.logger,
+  });
+
+  router.get('/assets/kubegrade.css', (_req, res) => {
+    res.type('text/css').set('Cache-Control', 'public, max-age=300').send(stylesheet);
+  });
+  router.get('/assets/feedback.js', (_req, res) => {
+    res.type('text/javascript').set('Cache-Control', 'public, max-age=300').send(feedbackScript);
+  });
+
+  router.get('/feedback/:token', async (req, res) => {
+    await asPage(res, async () => {
+      const grant = await deps.links.readFeedbackToken(req.params.token);
+      const model = await loadFeedbackPage(deps, { attemptId: grant.attemptId });
+      if (!model) return notFound(res);
+      res
+        .set('Cache-Control', 'no-store')
+        .type('html')
+        .send(
+          renderFeedbackPage(model, `/feedback/${encodeURIComponent(req.params.token)}/events`),
+        );
+    });
+  });
+
+  router.get('/feedback/:token/events', async (req, res) => {
+    await asPage(res, async () => {
+      const grant = await deps.links.readFeedbackToken(req.params.token);
+      await stream(req, res, () => loadFeedbackPage(deps, { attemptId: grant.attemptId }));
+    });
+  });
+
+  return router;
+}
+
+function notFound(res: Response): void {
+  res
+    .status(404)
+    .type('html')
+    .send(renderMessagePage('Not found', 'There is nothing at this link any more.'));
+}
+
+/** Runs a page handler; a bad or expired link becomes a page that says so (403). */
+export async function asPage(res: Response, handler: () => Promise<void>): Promise<void> {
+  try {
+    await handler();
+  } catch (error) {
+    if (isAppError(error) && error.code === 'LINK_INVALID') {
+      res
+        .status(403)
+        .set('Cache-Control', 'no-store')
+        .type('html')
+        .send(renderMessagePage('Link not valid', error.message));
+      return;
+    }
+    throw error;
+  }
+}
