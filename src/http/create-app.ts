@@ -17,6 +17,8 @@ import { createResultsRouter } from '../results/results-router.js';
 import { requireAdminToken } from './admin-auth.js';
 import type { LiveUpdateLimits } from '../pages/feedback/feedback-events.js';
 import { createPagesRouter } from '../pages/pages-router.js';
+import type { ReplayGrade } from '../results/replay-from-journal.js';
+import { createResultChangesRouter } from '../results/result-changes-router.js';
 import type { ResultsRepository } from '../results/results-repository.js';
 import { createCorsMiddleware } from './cors.js';
 import { createQueueDashboard } from './queue-dashboard.js';
@@ -34,6 +36,8 @@ export interface AppDependencies {
   /** Verified API keys, so that a burst from one key does not look its key up every time. */
   principalCache: PrincipalCache;
   results: ResultsRepository;
+  /** Grades a stored attempt again from its recorded evidence (regrades). */
+  replay: ReplayGrade;
   /** Signs the feedback and instructor links handed to browsers. */
   links: LinkSigner;
   /** Where browsers reach the API; links are relative without it. */
@@ -138,6 +142,7 @@ export function createApp(deps: AppDependencies): Express {
     );
   }
   api.use('/attempts', createAttemptsRouter({ ...deps, linkUrls }));
+  api.use(createResultChangesRouter(deps));
   app.use('/v1', api);
 
   app.use(routeNotFound);

@@ -5,6 +5,7 @@ import { vetLearnerClusterAccess } from '../cluster/connect-learner-cluster.js';
 import { sealClusterAccess } from '../cluster/sealed-cluster-access.js';
 import type { Services } from '../runtime/services.js';
 import { createPrincipalCache } from '../tenants/authenticate-api-key.js';
+import { createJournalReplay } from '../results/replay-from-journal.js';
 import { createApp } from './create-app.js';
 
 /** The API could not listen: the port is taken, or not ours to take. */
@@ -36,6 +37,7 @@ export async function startApiServer(
     principalCache: createPrincipalCache({ ttlMs: config.http.apiKeyCacheTtlMs }),
     rateLimiting: { redis: services.redis, limits: config.http.rateLimits },
     results: services.results,
+    replay: createJournalReplay({ observations: services.observations }),
     links: services.links,
     publicBaseUrl: config.links.publicBaseUrl,
     enqueue: (attemptId) => enqueueGrading(services.queue, attemptId),

@@ -70,6 +70,21 @@ export interface StoredRegrade {
   flagged: OverrideRecord[];
 }
 
+export interface RegradeCandidate {
+  id: string;
+  learnerId: string;
+  courseId: string | null;
+  assessmentVersion: string;
+  score: number | null;
+  passed: boolean | null;
+  manifest: string;
+  answers: Record<string, string | string[]>;
+  namespace: string | undefined;
+}
+
+const submittedAnswersSchema = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
+const recordedNamespace = z.looseObject({ namespace: z.string() });
+
 export class ResultChangedError extends Error {
   constructor(readonly attemptId: string) {
     super(`attempt ${attemptId} changed while it was being regraded`);
@@ -114,6 +129,49 @@ export class ResultsRepository {
       byAttempt.set(row.attemptId, list);
     }
     return byAttempt;
+  }
+
+  /**
+   * Graded attempts of an assessment graded with another rubric version, oldest first, with
+   * what a regrade needs: the submission and the namespace the grader recorded.
+   */
+  async listRegradeCandidates(options: {
+    assessmentId: string;
+    exceptVersion: string;
+    tenantId?: string;
+    courseId?: string;
+  }): Promise<RegradeCandidate[]> {
+    const rows = await this.prisma.attempt.findMany({
+      where: {
+        assessmentId: options.assessmentId,
+        assessmentVersion: { not: options.exceptVersion },
+        status: 'graded',
+        ...(options.courseId === undefined ? {} : { courseId: options.courseId }),
+      },
+      orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
+      select: {
+        id: true,
+        learnerId: true,
+        courseId: true,
+        assessmentVersion: true,
+        score: true,
+        passed: true,
+        manifest: true,
+        submittedAnswers: true,
+        evidence: { where: { kind: 'pod-timeline' }, select: { data: true }, take: 1 },
+      },
+    });
+    return rows.map((row) => ({
+      id: row.id,
+      learnerId: row.learnerId,
+      courseId: row.courseId,
+      assessmentVersion: row.assessmentVersion,
+      score: row.score?.toNumber() ?? null,
+      passed: row.passed,
+      manifest: row.manifest,
+      answers: submittedAnswersSchema.parse(row.submittedAnswers),
+      namespace: recordedNamespace.safeParse(row.evidence[0]?.data).data?.namespace,
+    }));
   }
 
   async listVersions(attemptId: string): Promise<ResultVersionRecord[]> {

@@ -44,6 +44,9 @@ describe('POST /v1/attempts when Redis is down', () => {
       principalCache: createPrincipalCache({ ttlMs: 1_000 }),
       results: new ResultsRepository(database.prisma),
       links: createTestLinkSigner(),
+      replay: async () => {
+        throw new Error('no regrades here');
+      },
       enqueue: (attemptId) => enqueueGrading(queue, attemptId, { timeoutMs: 300 }),
       queueName: queue.name,
       sealClusterAccess: () => new Uint8Array(),

@@ -22,6 +22,9 @@ describe('GET /readyz when Redis cannot be reached', () => {
       principalCache: createPrincipalCache({ ttlMs: 1_000 }),
       results: {} as ResultsRepository,
       links: createTestLinkSigner(),
+      replay: async () => {
+        throw new Error('no regrades here');
+      },
       enqueue: async () => undefined,
       queueName: 'readiness-test',
       sealClusterAccess: () => new Uint8Array(),

@@ -16,6 +16,7 @@ import { SecretBox } from '../../src/cluster/secret-box.js';
 import type { PrismaClient } from '../../src/generated/prisma/client.js';
 import { createApp } from '../../src/http/create-app.js';
 import type { LinkSigner } from '../../src/links/signed-links.js';
+import { createJournalReplay } from '../../src/results/replay-from-journal.js';
 import { ResultsRepository } from '../../src/results/results-repository.js';
 import { createLogger, type Logger } from '../../src/logging/logger.js';
 import {
@@ -131,6 +132,7 @@ export async function openTestServices(
   const attempts = new AttemptRepository(database.prisma);
   const tenants = new TenantRepository(database.prisma);
   const results = new ResultsRepository(database.prisma);
+  const observations = new ObservationStore(database.prisma);
   const links = createTestLinkSigner();
   const secrets = new SecretBox([{ id: 'test', key: Buffer.alloc(32, 7) }]);
   const outbound = parseOutboundPolicy({ cidrs: options.allowCidrs ?? '127.0.0.1/32', hosts: '' });
@@ -146,6 +148,7 @@ export async function openTestServices(
     },
     results,
     links,
+    replay: createJournalReplay({ observations }),
     liveUpdates: { pollMs: 50 },
     enqueue: (attemptId) => enqueueGrading(queue, attemptId),
     queueName,
@@ -167,7 +170,6 @@ export async function openTestServices(
 
   const workers: GradingWorker[] = [];
   const workerConnections: Array<ReturnType<typeof createRedisConnection>> = [];
-  const observations = new ObservationStore(database.prisma);
   const startWorker: TestServices['startWorker'] = (workerOptions = {}) => {
     const connection = createRedisConnection({ url: testRedisUrl, role: 'worker' });
     workerConnections.push(connection);

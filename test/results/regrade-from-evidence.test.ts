@@ -1,0 +1,143 @@
+import request from 'supertest';
+import { loadAssessmentCatalog } from '../../src/assessments/assessment-catalog.js';
+import { ObservationStore } from '../../src/attempts/observation-store.js';
+import { regradeAttempts } from '../../src/results/regrade-attempts.js';
+import { createJournalReplay } from '../../src/results/replay-from-journal.js';
+import { startSimulatedCluster, type SimulatedCluster } from '../../sim/start-simulated-cluster.js';
+import {
+  applyPod,
+  firstPodAttempt,
+  firstPodVariant,
+  learnerClient,
+  waitForPodPhase,
+} from '../support/first-pod-learner.js';
+import {
+  openTestServices,
+  waitForFinishedAttempt,
+  type TestServices,
+} from '../support/test-services.js';
+
+/**
+ * The rubric shipped with a typo (nginx:1.27 where the lesson says nginx:1.28), so a correct
+ * learner lost the manifest and the cluster image checks. The instructor overrode the cluster
+ * check; then the fixed rubric (2.0.1) is deployed and the attempt regraded from what the grader
+ * recorded, with the learner's cluster gone.
+ */
+const speed = 100;
+let services: TestServices;
+let cluster: SimulatedCluster;
+
+afterAll(async () => {
+  await services?.close();
+  await cluster?.stop();
+});
+
+it('regrades from stored evidence alone after a rubric fix, keeps every version, and leaves the override in place, flagged', async () => {
+  const buggy = await firstPodVariant((yaml) =>
+    yaml.replaceAll('image: nginx:1.28', 'image: nginx:1.27'),
+  );
+  const fixed = await firstPodVariant((yaml) => yaml.replace('version: 2.0.0', 'version: 2.0.1'));
+  cluster = await startSimulatedCluster({ speed });
+  services = await openTestServices({ assessmentsDirectory: buggy });
+  services.startWorker({ timeScale: speed });
+
+  // The learner does the lesson right: apply, Running, submit, delete once the grader saw it run.
+  const core = learnerClient(cluster);
+  await applyPod(core);
+  await waitForPodPhase(core, 'Running');
+  const posted = await request(services.app)
+    .post('/v1/attempts')
+    .send(firstPodAttempt(cluster))
+    .expect(202);
+  const attemptId: string = posted.body.id;
+  for (;;) {
+    const attempt = await services.attempts.find(attemptId);
+    if (attempt?.checks.some((check) => check.id === 'pod-is-bare')) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await core.deleteNamespacedPod({ namespace: 'default', name: 'my-pod' });
+  const graded = await waitForFinishedAttempt(services.attempts, attemptId, 60_000);
+  expect(graded.status).toBe('graded');
+  const lost = graded.checks.filter((check) => check.outcome !== 'passed').map((c) => c.id);
+  expect(lost.sort()).toEqual(['cluster-image-nginx', 'container-web-nginx']);
+  expect(graded.score).toBe(24);
+
+  // The instructor overrides the cluster image check, with a reason.
+  const overridden = await request(services.app)
+    .post(`/v1/attempts/${attemptId}/overrides`)
+    .send({
+      target: 'check',
+      targetId: 'cluster-image-nginx',
+      points: 1,
+      reason: 'The rubric had a typo; the learner ran the lesson image.',
+      actor: 'teacher-7',
+    })
+    .expect(201);
+  expect(overridden.body.score).toBe(25);
+  expect(overridden.body.override.before).toEqual({ outcome: 'failed', points: 0 });
+  expect(overridden.body.override.after).toEqual({ outcome: 'passed', points: 1 });
+
+  // The learner's cluster is gone: nothing can be read from it any more.
+  await cluster.stop();
+  const requestsBefore = cluster.control.requests().length;
+
+  const fixedCatalog = await loadAssessmentCatalog({ directory: fixed });
+  const deps = {
+    catalog: fixedCatalog,
+    results: services.results,
+    replay: createJournalReplay({ observations: new ObservationStore(services.prisma) }),
+    logger: services.logger,
+  };
+  const dryRun = await regradeAttempts(deps, {
+    assessmentId: 'first-pod',
+    dryRun: true,
+    actor: 'teacher-7',
+  });
+  expect(dryRun.toVersion).toBe('2.0.1');
+  expect(dryRun.attempts).toEqual([
+    expect.objectContaining({
+      attemptId,
+      learnerId: 'learner-with-cluster',
+      fromVersion: '2.0.0',
+      oldScore: 25,
+      newScore: 27,
+      status: 'changed',
+      flaggedOverrides: [overridden.body.override.id],
+    }),
+  ]);
+  // A dry run stores nothing.
+  expect((await services.attempts.find(attemptId))?.score).toBe(25);
+
+  const applied = await regradeAttempts(deps, {
+    assessmentId: 'first-pod',
+    dryRun: false,
+    actor: 'teacher-7',
+  });
+  expect(applied.attempts[0]).toMatchObject({ status: 'regraded', oldScore: 25, newScore: 27 });
+  expect(cluster.control.requests().length).toBe(requestsBefore);
+
+  const regraded = await services.attempts.find(attemptId);
+  expect(regraded?.score).toBe(27);
+  expect(regraded?.assessmentVersion).toBe('2.0.1');
+  expect(regraded?.checks.every((check) => check.outcome === 'passed')).toBe(true);
+
+  const versions = await services.results.listVersions(attemptId);
+  expect(versions.map((v) => [v.version, v.cause, v.assessmentVersion, v.score])).toEqual([
+    [1, 'graded', '2.0.0', 24],
+    [2, 'overridden', '2.0.0', 25],
+    [3, 'regraded', '2.0.1', 27],
+  ]);
+  const [override] = await services.results.listOverrides(attemptId);
+  expect(override).toMatchObject({
+    targetId: 'cluster-image-nginx',
+    actor: 'teacher-7',
+    supersededAt: null,
+    needsReview: true,
+    regradedValue: { outcome: 'passed', points: 1 },
+  });
+
+  // The learner's page shows the override and that it awaits review.
+  const page = await request(services.app).get(posted.body.feedbackUrl).expect(200);
+  expect(page.text).toContain('Changed by your instructor teacher-7');
+  expect(page.text).toContain('awaiting review');
+}, 120_000);
