@@ -12,6 +12,8 @@ export interface OverrideResultDependencies {
 }
 
 export interface OverrideResultOptions {
+  /** Only this tenant's attempts can be overridden; another's answers ATTEMPT_NOT_FOUND. */
+  tenantId: string;
   attemptId: string;
   target: OverrideTarget;
   targetId: string;
@@ -31,7 +33,7 @@ export async function overrideResult(
   deps: OverrideResultDependencies,
   options: OverrideResultOptions,
 ): Promise<{ override: OverrideRecord; score: number; passed: boolean; version: number }> {
-  const attempt = await deps.attempts.find(options.attemptId);
+  const attempt = await deps.attempts.findForTenant(options.tenantId, options.attemptId);
   if (!attempt) {
     throw new AppError('ATTEMPT_NOT_FOUND', 'No attempt with this id.', { id: options.attemptId });
   }

@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { principalOf, requireScope } from '../http/authentication.js';
 import { parseBody } from '../http/parse-body.js';
+import { readAttempt } from '../attempts/read-attempt.js';
 import { AppError } from '../errors/app-error.js';
 import { overrideResult, type OverrideResultDependencies } from './override-result.js';
 import { regradeAttempts, type RegradeAttemptsDependencies } from './regrade-attempts.js';
@@ -32,13 +34,14 @@ export type ResultChangesRouterDependencies = OverrideResultDependencies &
 export function createResultChangesRouter(deps: ResultChangesRouterDependencies): Router {
   const router = Router();
 
-  router.post('/attempts/:id/overrides', async (req, res) => {
+  router.post('/attempts/:id/overrides', requireScope('results:write'), async (req, res) => {
+    const { tenantId } = principalOf(res);
     const id = z.uuid().safeParse(req.params.id);
     if (!id.success) {
       throw new AppError('ATTEMPT_NOT_FOUND', 'No attempt with this id.', { id: req.params.id });
     }
     const body = parseBody(overrideRequestSchema, req.body);
-    const stored = await overrideResult(deps, { attemptId: id.data, ...body });
+    const stored = await overrideResult(deps, { tenantId, attemptId: id.data, ...body });
     res.status(201).json({
       override: { ...stored.override, createdAt: stored.override.createdAt.toISOString() },
       score: stored.score,
@@ -47,21 +50,21 @@ export function createResultChangesRouter(deps: ResultChangesRouterDependencies)
     });
   });
 
-  router.get('/attempts/:id/result-versions', async (req, res) => {
-    const id = z.uuid().safeParse(req.params.id);
-    if (!id.success) {
-      throw new AppError('ATTEMPT_NOT_FOUND', 'No attempt with this id.', { id: req.params.id });
-    }
+  router.get('/attempts/:id/result-versions', requireScope('results:read'), async (req, res) => {
+    const { tenantId } = principalOf(res);
+    const attempt = await readAttempt(deps, { tenantId, attemptId: String(req.params.id) });
     const [versions, overrides] = await Promise.all([
-      deps.results.listVersions(id.data),
-      deps.results.listOverrides(id.data),
+      deps.results.listVersions(attempt.id),
+      deps.results.listOverrides(attempt.id),
     ]);
     res.json({ versions, overrides });
   });
 
-  router.post('/regrades', async (req, res) => {
+  router.post('/regrades', requireScope('assessments:admin'), async (req, res) => {
+    const { tenantId } = principalOf(res);
     const body = parseBody(regradeRequestSchema, req.body);
     const report = await regradeAttempts(deps, {
+      tenantId,
       assessmentId: body.assessmentId,
       dryRun: body.dryRun,
       actor: body.actor,

@@ -146,6 +146,7 @@ export class ResultsRepository {
         assessmentId: options.assessmentId,
         assessmentVersion: { not: options.exceptVersion },
         status: 'graded',
+        ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
         ...(options.courseId === undefined ? {} : { courseId: options.courseId }),
       },
       orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],

@@ -5,12 +5,14 @@ import { z } from 'zod';
  * - `attempts:write`    submit attempts (POST /v1/attempts)
  * - `attempts:read`     list attempts with their status and score (GET /v1/attempts)
  * - `results:read`      read one attempt's full result: checks, feedback, quiz (GET /v1/attempts/:id)
- * - `assessments:admin` manage the tenant's integration settings (webhooks, LTI registrations)
+ * - `results:write`     override one check or quiz answer of an attempt (POST /v1/attempts/:id/overrides)
+ * - `assessments:admin` regrade an assessment's attempts (POST /v1/regrades); manage the tenant's integration settings (webhooks, LTI registrations)
  */
 export const apiScopes = [
   'attempts:write',
   'attempts:read',
   'results:read',
+  'results:write',
   'assessments:admin',
 ] as const;
 

@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 async function gradedAttempt(body = attemptBody()) {
-  const posted = await request(services.app).post('/v1/attempts').send(body).expect(202);
+  const posted = await services.api.post('/v1/attempts').send(body).expect(202);
   await waitForFinishedAttempt(services.attempts, posted.body.id);
   return posted.body as { id: string; feedbackUrl: string };
 }
@@ -39,7 +39,7 @@ describe('the learner feedback page', () => {
     });
     const posted = await gradedAttempt(wrongPort);
     expect(posted.feedbackUrl).toMatch(/^\/feedback\/[\w-]+\.[\w-]+\.[\w-]+$/);
-    const read = await request(services.app).get(`/v1/attempts/${posted.id}`).expect(200);
+    const read = await services.api.get(`/v1/attempts/${posted.id}`).expect(200);
     expect(read.body.feedbackUrl).toMatch(/^\/feedback\//);
 
     const page = await request(services.app).get(posted.feedbackUrl).expect(200);

@@ -45,10 +45,7 @@ it('regrades from stored evidence alone after a rubric fix, keeps every version,
   const core = learnerClient(cluster);
   await applyPod(core);
   await waitForPodPhase(core, 'Running');
-  const posted = await request(services.app)
-    .post('/v1/attempts')
-    .send(firstPodAttempt(cluster))
-    .expect(202);
+  const posted = await services.api.post('/v1/attempts').send(firstPodAttempt(cluster)).expect(202);
   const attemptId: string = posted.body.id;
   for (;;) {
     const attempt = await services.attempts.find(attemptId);
@@ -62,8 +59,20 @@ it('regrades from stored evidence alone after a rubric fix, keeps every version,
   expect(lost.sort()).toEqual(['cluster-image-nginx', 'container-web-nginx']);
   expect(graded.score).toBe(24);
 
-  // The instructor overrides the cluster image check, with a reason.
-  const overridden = await request(services.app)
+  // The instructor overrides the cluster image check, with a reason. Only a key of the
+  // attempt's tenant with results:write may.
+  const overrideBody = {
+    target: 'check',
+    targetId: 'cluster-image-nginx',
+    points: 1,
+    reason: 'The rubric had a typo; the learner ran the lesson image.',
+    actor: 'teacher-7',
+  };
+  const readOnly = await services.createTenantWithKey({ scopes: ['results:read'] });
+  await readOnly.api.post(`/v1/attempts/${attemptId}/overrides`).send(overrideBody).expect(403);
+  const otherTenant = await services.createTenantWithKey();
+  await otherTenant.api.post(`/v1/attempts/${attemptId}/overrides`).send(overrideBody).expect(404);
+  const overridden = await services.api
     .post(`/v1/attempts/${attemptId}/overrides`)
     .send({
       target: 'check',
@@ -89,6 +98,7 @@ it('regrades from stored evidence alone after a rubric fix, keeps every version,
     logger: services.logger,
   };
   const dryRun = await regradeAttempts(deps, {
+    tenantId: services.tenant.tenantId,
     assessmentId: 'first-pod',
     dryRun: true,
     actor: 'teacher-7',
@@ -109,6 +119,7 @@ it('regrades from stored evidence alone after a rubric fix, keeps every version,
   expect((await services.attempts.find(attemptId))?.score).toBe(25);
 
   const applied = await regradeAttempts(deps, {
+    tenantId: services.tenant.tenantId,
     assessmentId: 'first-pod',
     dryRun: false,
     actor: 'teacher-7',
