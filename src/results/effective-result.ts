@@ -1,4 +1,5 @@
 import { roundToHundredths } from '../assessments/assessment.js';
+import type { CheckOutcome } from '../grading/attempt-grade.js';
 import type { OverrideRecord, ResultValue } from './override-record.js';
 
 /**
@@ -10,7 +11,7 @@ import type { OverrideRecord, ResultValue } from './override-record.js';
 export interface ResultRows {
   checks: Array<{
     id: string;
-    outcome: 'passed' | 'failed' | 'error';
+    outcome: CheckOutcome;
     points: number;
     maxPoints: number;
   }>;
@@ -33,7 +34,7 @@ export function applyOverrides<T extends ResultRows>(
 ): EffectiveResult<T> {
   const active = overrides.filter((override) => override.supersededAt === null);
   const contested: EffectiveResult<T>['contested'] = [];
-  const checks = grade.checks.map((check) => {
+  const checks: T['checks'] = grade.checks.map((check): T['checks'][number] => {
     const override = active.find((item) => item.target === 'check' && item.targetId === check.id);
     if (!override) return check;
     const graderValue = { outcome: check.outcome, points: check.points };
@@ -44,7 +45,7 @@ export function applyOverrides<T extends ResultRows>(
       points: Math.min(override.after.points, check.maxPoints),
     };
   });
-  const quiz = grade.quiz.map((answer) => {
+  const quiz: T['quiz'] = grade.quiz.map((answer): T['quiz'][number] => {
     const override = active.find(
       (item) => item.target === 'quiz' && item.targetId === answer.questionId,
     );
@@ -54,7 +55,8 @@ export function applyOverrides<T extends ResultRows>(
     return { ...answer, points: Math.min(override.after.points, answer.maxPoints) };
   });
   const score = roundToHundredths([...checks, ...quiz].reduce((sum, item) => sum + item.points, 0));
-  return { rows: { ...grade, checks, quiz }, score, contested };
+  const rows: T = { ...grade, checks, quiz };
+  return { rows, score, contested };
 }
 
 /** Passing as the grader decides it: compared in hundredths, like stored scores. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** The value of one check or quiz answer: what an override changes and a regrade recomputes. */
 export const resultValueSchema = z.object({
-  outcome: z.enum(['passed', 'failed', 'error']).optional(),
+  outcome: z.enum(['passed', 'failed', 'error', 'skipped']).optional(),
   points: z.number(),
 });
 export type ResultValue = z.infer<typeof resultValueSchema>;

@@ -305,7 +305,7 @@ export class ResultsRepository {
           orderBy: { createdAt: 'asc' },
         })
       ).map(toOverrideRecord);
-      const effective = applyOverrides(regrade.grade, overrides);
+      const effective = applyOverrides<AttemptGrade>(regrade.grade, overrides);
       const passed = passes(
         effective.score,
         regrade.grade.maxScore,

@@ -16,7 +16,12 @@ export interface FeedbackPageModel {
   next: NextStep;
 }
 
-const outcomeWords = { passed: 'Passed', failed: 'Failed', error: 'Could not check' } as const;
+const outcomeWords = {
+  passed: 'Passed',
+  failed: 'Failed',
+  error: 'Could not check',
+  skipped: 'Skipped',
+} as const;
 const statusWords = {
   queued: 'Waiting for a grader',
   running: 'Grading now',

@@ -1,4 +1,5 @@
 import type { Assessment } from '../../assessments/assessment.js';
+import type { CheckOutcome } from '../../grading/attempt-grade.js';
 
 /**
  * What the learner should do now, in one plain sentence and (where it helps) the exact command.
@@ -16,7 +17,7 @@ export interface NextStep {
 export interface NextStepInput {
   status: 'queued' | 'running' | 'graded' | 'not_gradable';
   passed: boolean | null;
-  checks: Array<{ id: string; outcome: 'passed' | 'failed' | 'error'; message: string }>;
+  checks: Array<{ id: string; outcome: CheckOutcome; message: string }>;
   notGradableReason: string | null;
 }
 
