@@ -35,7 +35,8 @@ export interface AppDependencies {
   tenants: TenantRepository;
   /** Verified API keys, so that a burst from one key does not look its key up every time. */
   principalCache: PrincipalCache;
-  results: ResultsRepository;
+  /** Versions of results, overrides and regrades. */
+  resultHistory: ResultsRepository;
   /** Grades a stored attempt again from its recorded evidence (regrades). */
   replay: ReplayGrade;
   /** Signs the feedback and instructor links handed to browsers. */
@@ -111,7 +112,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(
     createPagesRouter({
       attempts: deps.attempts,
-      results: deps.results,
+      results: deps.resultHistory,
       catalog: deps.catalog,
       links: deps.links,
       logger: deps.logger,
@@ -130,7 +131,6 @@ export function createApp(deps: AppDependencies): Express {
   api.use(requireJsonBody);
   api.use(express.json({ limit: deps.bodyLimitBytes, strict: true }));
   api.use('/assessments', createAssessmentsRouter(deps.catalog));
-  api.use('/attempts', createAttemptsRouter(deps));
   if (deps.results !== undefined) {
     api.use(
       '/results',
@@ -142,7 +142,7 @@ export function createApp(deps: AppDependencies): Express {
     );
   }
   api.use('/attempts', createAttemptsRouter({ ...deps, linkUrls }));
-  api.use(createResultChangesRouter(deps));
+  api.use(createResultChangesRouter({ ...deps, results: deps.resultHistory }));
   app.use('/v1', api);
 
   app.use(routeNotFound);

@@ -36,7 +36,7 @@ export async function startApiServer(
     tenants: services.tenants,
     principalCache: createPrincipalCache({ ttlMs: config.http.apiKeyCacheTtlMs }),
     rateLimiting: { redis: services.redis, limits: config.http.rateLimits },
-    results: services.results,
+    resultHistory: services.resultHistory,
     replay: createJournalReplay({ observations: services.observations }),
     links: services.links,
     publicBaseUrl: config.links.publicBaseUrl,

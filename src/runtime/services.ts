@@ -31,7 +31,8 @@ export interface Services {
   /** Attempts' observation journals (what the grader saw, appended as it saw it). */
   observations: ObservationStore;
   tenants: TenantRepository;
-  results: ResultsRepository;
+  /** Versions of results, overrides and regrades. */
+  resultHistory: ResultsRepository;
   links: LinkSigner;
   secrets: SecretBox;
   /** Which learner-cluster addresses may be reached (private ranges are refused by default). */
@@ -79,7 +80,7 @@ export async function openServices(
     results: new ResultsExportReader(exportPool),
     observations: new ObservationStore(prisma),
     tenants: new TenantRepository(prisma),
-    results: new ResultsRepository(prisma),
+    resultHistory: new ResultsRepository(prisma),
     links: createLinkSigner({
       key: config.links.signingKey,
       feedbackTtlSeconds: config.links.feedbackTtlSeconds,

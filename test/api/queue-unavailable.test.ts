@@ -42,7 +42,7 @@ describe('POST /v1/attempts when Redis is down', () => {
       attempts: new AttemptRepository(database.prisma),
       tenants,
       principalCache: createPrincipalCache({ ttlMs: 1_000 }),
-      results: new ResultsRepository(database.prisma),
+      resultHistory: new ResultsRepository(database.prisma),
       links: createTestLinkSigner(),
       replay: async () => {
         throw new Error('no regrades here');

@@ -20,7 +20,7 @@ describe('GET /readyz when Redis cannot be reached', () => {
       // Readiness is public: no key is looked up, so no tenant store is needed.
       tenants: {} as TenantRepository,
       principalCache: createPrincipalCache({ ttlMs: 1_000 }),
-      results: {} as ResultsRepository,
+      resultHistory: {} as ResultsRepository,
       links: createTestLinkSigner(),
       replay: async () => {
         throw new Error('no regrades here');

@@ -36,7 +36,16 @@ it('regrades from stored evidence alone after a rubric fix, keeps every version,
   const buggy = await firstPodVariant((yaml) =>
     yaml.replaceAll('image: nginx:1.28', 'image: nginx:1.27'),
   );
-  const fixed = await firstPodVariant((yaml) => yaml.replace('version: 2.0.0', 'version: 2.0.1'));
+  // The fix is the shipped rubric with its patch version bumped.
+  let shipped = '';
+  let fixedVersion = '';
+  const fixed = await firstPodVariant((yaml) =>
+    yaml.replace(/^version: (\d+)\.(\d+)\.(\d+)$/m, (_line, major, minor, patch) => {
+      shipped = `${major}.${minor}.${patch}`;
+      fixedVersion = `${major}.${minor}.${Number(patch) + 1}`;
+      return `version: ${fixedVersion}`;
+    }),
+  );
   cluster = await startSimulatedCluster({ speed });
   services = await openTestServices({ assessmentsDirectory: buggy });
   services.startWorker({ timeScale: speed });
@@ -103,12 +112,12 @@ it('regrades from stored evidence alone after a rubric fix, keeps every version,
     dryRun: true,
     actor: 'teacher-7',
   });
-  expect(dryRun.toVersion).toBe('2.0.1');
+  expect(dryRun.toVersion).toBe(fixedVersion);
   expect(dryRun.attempts).toEqual([
     expect.objectContaining({
       attemptId,
       learnerId: 'learner-with-cluster',
-      fromVersion: '2.0.0',
+      fromVersion: shipped,
       oldScore: 25,
       newScore: 27,
       status: 'changed',
@@ -129,14 +138,14 @@ it('regrades from stored evidence alone after a rubric fix, keeps every version,
 
   const regraded = await services.attempts.find(attemptId);
   expect(regraded?.score).toBe(27);
-  expect(regraded?.assessmentVersion).toBe('2.0.1');
+  expect(regraded?.assessmentVersion).toBe(fixedVersion);
   expect(regraded?.checks.every((check) => check.outcome === 'passed')).toBe(true);
 
   const versions = await services.results.listVersions(attemptId);
   expect(versions.map((v) => [v.version, v.cause, v.assessmentVersion, v.score])).toEqual([
-    [1, 'graded', '2.0.0', 24],
-    [2, 'overridden', '2.0.0', 25],
-    [3, 'regraded', '2.0.1', 27],
+    [1, 'graded', shipped, 24],
+    [2, 'overridden', shipped, 25],
+    [3, 'regraded', fixedVersion, 27],
   ]);
   const [override] = await services.results.listOverrides(attemptId);
   expect(override).toMatchObject({

@@ -146,7 +146,7 @@ export async function openTestServices(
       redis: producer,
       limits: options.rateLimits ?? { perKey: 100_000, perTenant: 100_000, windowMs: 1_000 },
     },
-    results,
+    resultHistory: results,
     links,
     replay: createJournalReplay({ observations }),
     liveUpdates: { pollMs: 50 },
