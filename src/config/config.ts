@@ -24,6 +24,22 @@ const environmentSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .default('redis://127.0.0.1:6379'),
+  /** Comma-separated `host:port` Sentinels; with them REDIS_URL names only credentials and TLS. */
+  REDIS_SENTINELS: z
+    .string()
+    .regex(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, 'host:port,host:port')
+    .optional(),
+  /** The master group name the Sentinels watch. */
+  REDIS_SENTINEL_MASTER: z.string().min(1).default('mymaster'),
+  /** Prefix of every BullMQ key; the {hash tag} keeps one queue's keys in one Redis Cluster slot. */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_{}:-]+$/, 'letters, digits, _ - : { } only')
+    .default('{kubegrade}'),
+  /** PostgreSQL connections per process (each API and worker process has its own pool). */
+  DATABASE_POOL_SIZE: positiveInt.max(500).default(10),
+  /** Where a worker serves /metrics and /healthz (the API serves them on its own port). */
+  METRICS_PORT: port.default(9464),
   PORT: port.default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -85,7 +101,12 @@ export type Config = {
   databaseUrl: string;
   /** How long a query waits for a connection (new, or free in a full pool) before failing. */
   databaseConnectTimeoutMs: number;
+  /** PostgreSQL connections per process (DATABASE_POOL_SIZE). */
+  databasePoolSize: number;
   redisUrl: string;
+  /** Set when Redis is reached through Sentinel; see src/queue/redis-connection.ts. */
+  redisSentinel:
+    { sentinels: Array<{ host: string; port: number }>; masterName: string } | undefined;
   http: {
     host: string;
     port: number;
@@ -104,7 +125,9 @@ export type Config = {
     adminToken: string | undefined;
   };
   logLevel: string;
-  queue: { name: string };
+  queue: { name: string; prefix: string };
+  /** The worker's metrics and probe listener. */
+  metrics: { port: number };
   worker: {
     concurrency: number;
     jobTimeoutMs: number;
@@ -167,7 +190,18 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     nodeEnv: env.NODE_ENV,
     databaseUrl: env.DATABASE_URL,
     databaseConnectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
     redisUrl: env.REDIS_URL,
+    redisSentinel:
+      env.REDIS_SENTINELS === undefined
+        ? undefined
+        : {
+            sentinels: env.REDIS_SENTINELS.split(',').map((entry) => {
+              const [host, portText] = entry.split(':') as [string, string];
+              return { host, port: Number(portText) };
+            }),
+            masterName: env.REDIS_SENTINEL_MASTER,
+          },
     http: {
       host: env.HOST,
       port: env.PORT,
@@ -185,7 +219,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       adminToken: env.ADMIN_TOKEN,
     },
     logLevel: env.LOG_LEVEL,
-    queue: { name: env.QUEUE_NAME },
+    queue: { name: env.QUEUE_NAME, prefix: env.QUEUE_PREFIX },
+    metrics: { port: env.METRICS_PORT },
     worker: {
       concurrency: env.WORKER_CONCURRENCY,
       jobTimeoutMs: env.JOB_TIMEOUT_MS,
