@@ -20,6 +20,8 @@ export function createAttemptsRouter(
     attempts: AttemptRepository;
     /** Where a queued attempt's job stands in the waiting list (1 = next); optional. */
     queuePosition?: (attemptId: string) => Promise<number | undefined>;
+    /** Called once per newly created attempt (not for idempotent replays). */
+    onAttemptSubmitted?: () => void;
   },
 ): Router {
   const router = Router();
@@ -29,6 +31,7 @@ export function createAttemptsRouter(
     const idempotencyKey = readIdempotencyKey(req.get('Idempotency-Key'));
     const { tenantId } = principalOf(res);
     const submitted = await submitAttempt(deps, { tenantId, request, idempotencyKey });
+    if (submitted.created) deps.onAttemptSubmitted?.();
     res
       .status(202)
       .location(`/v1/attempts/${submitted.id}`)

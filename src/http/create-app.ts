@@ -21,6 +21,9 @@ import { createHealthRouter, type ReadinessProbe } from './health-router.js';
 import { createRequestLogging } from './request-logging.js';
 import { createRateLimiting, type RateLimits } from './rate-limiting.js';
 import type { Redis } from 'ioredis';
+import type { KubegradeMetrics } from '../metrics/kubegrade-metrics.js';
+import type { QueueDepth } from '../metrics/queue-depth.js';
+import { createMetricsRouter } from './metrics-router.js';
 
 export interface AppDependencies {
   catalog: AssessmentCatalog;
@@ -50,6 +53,10 @@ export interface AppDependencies {
   dashboardQueues?: GradingQueue[];
   /** Operator endpoints (dashboard, export) need it; unset, they answer 401. */
   adminToken?: string;
+  /** Served at /metrics; submitted attempts are counted in it. */
+  metrics?: KubegradeMetrics;
+  /** Served at /queue-depth for the autoscaler. */
+  readQueueDepth?: () => Promise<QueueDepth>;
 }
 
 /** Builds the Express app from its dependencies; the server entry point owns their lifecycle. */
@@ -72,6 +79,14 @@ export function createApp(deps: AppDependencies): Express {
       createQueueDashboard(deps.dashboardQueues, '/admin/queues'),
     );
   }
+  if (deps.metrics) {
+    app.use(
+      createMetricsRouter({
+        registry: deps.metrics.registry,
+        ...(deps.readQueueDepth ? { readQueueDepth: deps.readQueueDepth } : {}),
+      }),
+    );
+  }
 
   const api = express.Router();
   api.use(
@@ -84,7 +99,16 @@ export function createApp(deps: AppDependencies): Express {
   api.use(requireJsonBody);
   api.use(express.json({ limit: deps.bodyLimitBytes, strict: true }));
   api.use('/assessments', createAssessmentsRouter(deps.catalog));
-  api.use('/attempts', createAttemptsRouter(deps));
+  const { metrics } = deps;
+  api.use(
+    '/attempts',
+    createAttemptsRouter({
+      ...deps,
+      ...(metrics
+        ? { onAttemptSubmitted: () => metrics.attempts.inc({ status: 'submitted' }) }
+        : {}),
+    }),
+  );
   if (deps.results !== undefined) {
     api.use(
       '/results',

@@ -54,6 +54,8 @@ export async function startApiServer(
     results: services.results,
     dashboardQueues: [services.queue],
     ...(config.http.adminToken === undefined ? {} : { adminToken: config.http.adminToken }),
+    metrics: services.metrics,
+    readQueueDepth: services.readQueueDepth,
   });
   const address = `${config.http.host}:${config.http.port}`;
   const server = await new Promise<Server>((resolve, reject) => {

@@ -28,6 +28,12 @@ import { createGradingDependencies } from '../../src/runtime/grading-dependencie
 import { createPrincipalCache } from '../../src/tenants/authenticate-api-key.js';
 import type { ApiScope } from '../../src/tenants/scopes.js';
 import { TenantRepository } from '../../src/tenants/tenant-repository.js';
+import {
+  createKubegradeMetrics,
+  type KubegradeMetrics,
+} from '../../src/metrics/kubegrade-metrics.js';
+import { observeClusterRequest } from '../../src/metrics/observe-cluster-requests.js';
+import { registerQueueDepthGauge, type QueueDepth } from '../../src/metrics/queue-depth.js';
 import { createTestDatabase } from './test-database.js';
 import { createTestTenantKey } from './test-tenants.js';
 
@@ -79,6 +85,9 @@ export interface TestServices {
   secrets: SecretBox;
   logLines: string[];
   logger: Logger;
+  /** The API's series (served by `app` at /metrics) and the workers' (shared by all of them). */
+  apiMetrics: KubegradeMetrics;
+  workerMetrics: KubegradeMetrics;
   startWorker: (options?: {
     concurrency?: number;
     jobTimeoutMs?: number;
@@ -128,7 +137,21 @@ export async function openTestServices(
   const secrets = new SecretBox([{ id: 'test', key: Buffer.alloc(32, 7) }]);
   const outbound = parseOutboundPolicy({ cidrs: options.allowCidrs ?? '127.0.0.1/32', hosts: '' });
   const exportPool = new pg.Pool({ connectionString: database.databaseUrl, max: 2 });
+  const readQueueDepth = async (): Promise<QueueDepth> => {
+    const counts = await queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active');
+    return {
+      waiting: counts.waiting ?? 0,
+      prioritized: counts.prioritized ?? 0,
+      delayed: counts.delayed ?? 0,
+      active: counts.active ?? 0,
+    };
+  };
+  const apiMetrics = createKubegradeMetrics({ role: 'api' });
+  registerQueueDepthGauge(apiMetrics.registry, readQueueDepth);
+  const workerMetrics = createKubegradeMetrics({ role: 'worker' });
   const app = createApp({
+    metrics: apiMetrics,
+    readQueueDepth,
     catalog,
     attempts,
     tenants,
@@ -166,6 +189,7 @@ export async function openTestServices(
       queueName,
       concurrency: workerOptions.concurrency ?? 2,
       jobTimeoutMs: workerOptions.jobTimeoutMs ?? 20_000,
+      metrics: workerMetrics,
       grading: createGradingDependencies({
         attempts,
         observations,
@@ -175,6 +199,7 @@ export async function openTestServices(
         requestTimeoutMs: workerOptions.clusterRequestTimeoutMs ?? 2_000,
         timeScale: workerOptions.timeScale ?? 1,
         parkAfterMs: workerOptions.parkAfterMs ?? 5_000,
+        onClusterRequest: (record) => observeClusterRequest(workerMetrics, record),
         logger,
       }),
       wake: async (attemptId) => {
@@ -207,6 +232,8 @@ export async function openTestServices(
     secrets,
     logLines: lines,
     logger,
+    apiMetrics,
+    workerMetrics,
     startWorker,
     close: async () => {
       await Promise.all(workers.map((worker) => worker.close()));
