@@ -9,8 +9,10 @@ export interface WorkerProbe {
 
 /**
  * The worker's small HTTP listener: `/metrics` for Prometheus, `/healthz` for the liveness probe
- * (the process answers and its BullMQ worker runs) and `/readyz` for readiness (PostgreSQL and
- * Redis answer). Plain node:http: a worker needs no routing framework for three paths.
+ * (the process answers and its BullMQ worker runs), `/readyz` for readiness (PostgreSQL and
+ * Redis answer) and `/drain` for Kubernetes' preStop hook: the worker stops taking jobs and the
+ * request is answered once the jobs it holds are finished, so SIGTERM finds nothing in flight.
+ * Plain node:http: a worker needs no routing framework for four paths.
  */
 export async function startWorkerMetricsServer(options: {
   host: string;
@@ -18,6 +20,8 @@ export async function startWorkerMetricsServer(options: {
   registry: Registry;
   isRunning: () => boolean;
   readiness: WorkerProbe[];
+  /** Stops taking new jobs; resolves when the jobs in hand are finished. */
+  drain: () => Promise<void>;
 }): Promise<{ server: Server; port: number; stop: () => Promise<void> }> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -41,6 +45,13 @@ export async function startWorkerMetricsServer(options: {
     if (path === '/readyz') {
       void readiness(options.readiness).then(({ ready, checks }) =>
         json(ready ? 200 : 503, { status: ready ? 'ok' : 'unavailable', checks }),
+      );
+      return;
+    }
+    if (path === '/drain') {
+      options.drain().then(
+        () => json(200, { status: 'drained' }),
+        () => json(500, { status: 'drain failed' }),
       );
       return;
     }

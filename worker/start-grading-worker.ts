@@ -68,6 +68,7 @@ export async function startGradingWorker(options: {
     port: config.metrics.port,
     registry: metrics.registry,
     isRunning: () => grading.worker.isRunning(),
+    drain: () => grading.worker.pause(),
     readiness: [
       { name: 'postgres', check: async () => void (await services.prisma.$queryRaw`SELECT 1`) },
       { name: 'redis', check: async () => void (await connection.ping()) },
