@@ -33,9 +33,11 @@ export function registerQueueDepthGauge(
 }
 
 /**
- * What the autoscaler sizes workers by: every job that needs or holds a worker slot. Active jobs
- * count too, so workers that are busy are not scaled away when the wait list empties.
+ * Jobs that need or hold a worker slot now: the autoscaler sizes workers by it (one worker per
+ * WORKER_CONCURRENCY). Active jobs count too, so busy workers are not scaled away when the wait
+ * list empties. Delayed jobs (retries in back-off, and attempts parked while they wait on a
+ * learner) hold no slot; the autoscaler counts them by a second trigger of their own.
  */
 export function gradingDemand(depth: QueueDepth): number {
-  return depth.waiting + depth.prioritized + depth.delayed + depth.active;
+  return depth.waiting + depth.prioritized + depth.active;
 }

@@ -166,7 +166,7 @@ describe('deploy/kubernetes', () => {
     expect(String(port)).toBe(config.METRICS_PORT);
   });
 
-  it('scales workers on the whole BullMQ backlog, one worker per WORKER_CONCURRENCY jobs', () => {
+  it('scales workers on the whole BullMQ backlog: slots by WORKER_CONCURRENCY, delayed jobs by their own trigger', () => {
     const scaled = z
       .looseObject({
         spec: z.looseObject({
@@ -180,16 +180,19 @@ describe('deploy/kubernetes', () => {
       .parse(find('ScaledObject', 'kubegrade-worker'));
     expect(scaled.spec.scaleTargetRef.name).toBe('kubegrade-worker');
     expect(scaled.spec.minReplicaCount).toBeGreaterThanOrEqual(1);
-    const [trigger] = scaled.spec.triggers;
-    expect(trigger!.type).toBe('metrics-api');
-    // The API serves this on /queue-depth: waiting + prioritized + delayed + active.
-    expect(trigger!.metadata.url).toMatch(
-      new RegExp(
-        `^http://kubegrade-api\\.${kustomization.namespace}\\.svc[.a-z]*:3000/queue-depth$`,
-      ),
-    );
-    expect(trigger!.metadata.valueLocation).toBe('demand');
-    expect(trigger!.metadata.targetValue).toBe(config.WORKER_CONCURRENCY);
+    const [slots, delayed] = scaled.spec.triggers;
+    // The API serves /queue-depth: demand = waiting + prioritized + active, and delayed.
+    for (const trigger of [slots, delayed]) {
+      expect(trigger!.type).toBe('metrics-api');
+      expect(trigger!.metadata.url).toMatch(
+        new RegExp(
+          `^http://kubegrade-api\\.${kustomization.namespace}\\.svc[.a-z]*:3000/queue-depth$`,
+        ),
+      );
+    }
+    expect(slots!.metadata.valueLocation).toBe('demand');
+    expect(slots!.metadata.targetValue).toBe(config.WORKER_CONCURRENCY);
+    expect(delayed!.metadata.valueLocation).toBe('delayed');
   });
 
   it('covers every Deployment with a PodDisruptionBudget and a NetworkPolicy, behind a default deny', () => {

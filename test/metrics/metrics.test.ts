@@ -118,7 +118,7 @@ describe('/metrics on the API and the worker', () => {
     expect(sample(text, 'kubegrade_queue_jobs', { state: 'active' })).toBe(0);
 
     const depth = await request(services.app).get('/queue-depth').expect(200);
-    expect(depth.body).toEqual({ waiting: 2, prioritized: 1, delayed: 1, active: 0, demand: 4 });
+    expect(depth.body).toEqual({ waiting: 2, prioritized: 1, delayed: 1, active: 0, demand: 3 });
   });
 
   it('counts Kubernetes requests by kind while grading against a cluster', async () => {
