@@ -8,7 +8,7 @@ import {
 import { PermanentGradingFailure } from '../src/attempts/permanent-grading-failure.js';
 import type { Logger } from '../src/logging/logger.js';
 import type { KubegradeMetrics } from '../src/metrics/kubegrade-metrics.js';
-import { gradingJobSchema, type GradingJob } from '../src/queue/grading-job.js';
+import { defaultQueuePrefix, gradingJobSchema, type GradingJob } from '../src/queue/grading-job.js';
 import { ParkedAttempts } from './parked-attempts.js';
 
 export interface GradingWorkerOptions {
@@ -58,7 +58,7 @@ export function createGradingWorker(options: GradingWorkerOptions): GradingWorke
       connection: options.connection,
       concurrency: options.concurrency,
       autorun: true,
-      ...(options.queuePrefix === undefined ? {} : { prefix: options.queuePrefix }),
+      prefix: options.queuePrefix ?? defaultQueuePrefix,
     },
   );
   worker.on('failed', (job, error) => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseOutboundPolicy } from '../cluster/outbound/outbound-policy.js';
 import { parseSecretKeys, type SecretKey } from '../cluster/secret-box.js';
 import { parseCorsOrigins } from '../http/cors.js';
+import { defaultQueuePrefix } from '../queue/grading-job.js';
 
 /**
  * The one configuration object of every kubegrade process, read from the environment once at
@@ -35,7 +36,7 @@ const environmentSchema = z.object({
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_{}:-]+$/, 'letters, digits, _ - : { } only')
-    .default('{kubegrade}'),
+    .default(defaultQueuePrefix),
   /** PostgreSQL connections per process (each API and worker process has its own pool). */
   DATABASE_POOL_SIZE: positiveInt.max(500).default(10),
   /** Where a worker serves /metrics and /healthz (the API serves them on its own port). */

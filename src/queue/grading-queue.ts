@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { gradingJobName, type GradingJob } from './grading-job.js';
+import { defaultQueuePrefix, gradingJobName, type GradingJob } from './grading-job.js';
 
 export interface GradingQueueOptions {
   connection: Redis;
@@ -16,7 +16,7 @@ export type GradingQueue = Queue<GradingJob, unknown, typeof gradingJobName>;
 export function createGradingQueue(options: GradingQueueOptions): GradingQueue {
   return new Queue<GradingJob, unknown, typeof gradingJobName>(options.name, {
     connection: options.connection,
-    ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+    prefix: options.prefix ?? defaultQueuePrefix,
     defaultJobOptions: {
       attempts: options.attempts,
       backoff: { type: 'exponential', delay: options.backoffMs },
