@@ -13,6 +13,8 @@ import { dump, load } from 'js-yaml';
 const apiUrl = process.env.KUBEGRADE_API_URL ?? 'http://api:3000';
 const simUrl = process.env.SIM_URL ?? 'https://sim:6443';
 const kubeconfigDir = process.env.SIM_KUBECONFIG_DIR ?? '/demo';
+// The API authenticates LMS integrations: the demo tenant's key (see the README's tenants section).
+const authorization = { authorization: `Bearer ${process.env.KUBEGRADE_API_KEY ?? ''}` };
 
 async function kubeconfigFor(file: string): Promise<string> {
   const config = load(await readFile(`${kubeconfigDir}/${file}`, 'utf8')) as {
@@ -35,7 +37,8 @@ interface AttemptSummary {
 }
 
 async function readAttempt(id: string): Promise<AttemptSummary> {
-  return (await (await fetch(`${apiUrl}/v1/attempts/${id}`)).json()) as AttemptSummary;
+  const response = await fetch(`${apiUrl}/v1/attempts/${id}`, { headers: authorization });
+  return (await response.json()) as AttemptSummary;
 }
 
 const manifest = await readFile('assessments/first-pod/reference/my-pod.yaml', 'utf8');
@@ -53,7 +56,7 @@ console.log('my-pod is Running; submitting the attempt');
 
 const posted = await fetch(`${apiUrl}/v1/attempts`, {
   method: 'POST',
-  headers: { 'content-type': 'application/json' },
+  headers: { 'content-type': 'application/json', ...authorization },
   body: JSON.stringify({
     assessmentId: 'first-pod',
     learnerId: 'compose-demo-learner',

@@ -60,14 +60,14 @@ describe('/metrics on the API and the worker', () => {
     // Node's defaults ride along: the event-loop lag an operator watches for stalls.
     expect(before).toMatch(/^nodejs_eventloop_lag_p99_seconds\{role="api"\} /m);
 
-    const posted = await request(services.app).post('/v1/attempts').send(attemptBody()).expect(202);
+    const posted = await services.api.post('/v1/attempts').send(attemptBody()).expect(202);
     // An idempotent replay is not a second attempt.
-    await request(services.app)
+    await services.api
       .post('/v1/attempts')
       .set('Idempotency-Key', 'metrics-1')
       .send(attemptBody())
       .expect(202);
-    await request(services.app)
+    await services.api
       .post('/v1/attempts')
       .set('Idempotency-Key', 'metrics-1')
       .send(attemptBody())
@@ -132,7 +132,7 @@ describe('/metrics on the API and the worker', () => {
       body: load(referenceManifest) as k8s.V1Pod,
     });
     services.startWorker({ timeScale: 100 });
-    const posted = await request(services.app)
+    const posted = await services.api
       .post('/v1/attempts')
       .send({
         assessmentId: 'first-pod',
