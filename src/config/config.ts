@@ -89,6 +89,25 @@ const environmentSchema = z.object({
   CLUSTER_SECRET_TTL_MS: positiveInt.default(60 * 60_000),
   /** How often a worker looks for attempts whose credentials outlived CLUSTER_SECRET_TTL_MS. */
   CLUSTER_SECRET_SWEEP_INTERVAL_MS: positiveInt.default(60_000),
+  /** How often each worker turns new attempt events into webhook deliveries and LTI score posts. */
+  OUTBOX_POLL_INTERVAL_MS: positiveInt.default(1_000),
+  /** Lets webhook and LMS URLs use plain http (development and tests against local servers). */
+  INTEGRATIONS_ALLOW_HTTP: booleanFlag.default(false),
+  /** Per-request time limit for webhook deliveries and LMS calls. */
+  INTEGRATION_REQUEST_TIMEOUT_MS: positiveInt.default(10_000),
+  WEBHOOK_QUEUE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+    .default('webhooks'),
+  /** Tries per delivery before it is marked failed, and the exponential back-off base. */
+  WEBHOOK_MAX_TRIES: positiveInt.max(30).default(8),
+  WEBHOOK_BACKOFF_MS: positiveInt.default(10_000),
+  LTI_QUEUE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+    .default('lti-scores'),
+  LTI_MAX_TRIES: positiveInt.max(30).default(8),
+  LTI_BACKOFF_MS: positiveInt.default(10_000),
   /** How long an API process trusts a verified key before looking it up again (revocation delay). */
   API_KEY_CACHE_TTL_MS: positiveInt.max(300_000).default(5_000),
   /** Requests per API key, and per tenant (all its keys), in each RATE_LIMIT_WINDOW_MS. */
@@ -152,7 +171,17 @@ export type Config = {
     secretTtlMs: number;
     secretSweepIntervalMs: number;
   };
+  /** Webhooks and LTI grade passback; see src/integrations/. */
+  integrations: IntegrationsConfig;
 };
+
+export interface IntegrationsConfig {
+  outboxPollIntervalMs: number;
+  allowHttp: boolean;
+  requestTimeoutMs: number;
+  webhooks: { queueName: string; maxTries: number; backoffMs: number };
+  lti: { queueName: string; maxTries: number; backoffMs: number };
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -242,6 +271,21 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       gradingTimeScale: env.GRADING_TIME_SCALE,
       secretTtlMs: env.CLUSTER_SECRET_TTL_MS,
       secretSweepIntervalMs: env.CLUSTER_SECRET_SWEEP_INTERVAL_MS,
+    },
+    integrations: {
+      outboxPollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS,
+      allowHttp: env.INTEGRATIONS_ALLOW_HTTP,
+      requestTimeoutMs: env.INTEGRATION_REQUEST_TIMEOUT_MS,
+      webhooks: {
+        queueName: env.WEBHOOK_QUEUE_NAME,
+        maxTries: env.WEBHOOK_MAX_TRIES,
+        backoffMs: env.WEBHOOK_BACKOFF_MS,
+      },
+      lti: {
+        queueName: env.LTI_QUEUE_NAME,
+        maxTries: env.LTI_MAX_TRIES,
+        backoffMs: env.LTI_BACKOFF_MS,
+      },
     },
   };
 }
