@@ -17,6 +17,10 @@ import { createCorsMiddleware } from './cors.js';
 import { createQueueDashboard } from './queue-dashboard.js';
 import { defaultRetryAfterSeconds } from './error-catalogue.js';
 import { createErrorHandler, requireJsonBody, routeNotFound } from './error-handler.js';
+import {
+  createWebhooksRouter,
+  type WebhooksRouterDependencies,
+} from '../webhooks/webhooks-router.js';
 import { createHealthRouter, type ReadinessProbe } from './health-router.js';
 import { createRequestLogging } from './request-logging.js';
 import { createRateLimiting, type RateLimits } from './rate-limiting.js';
@@ -36,6 +40,8 @@ export interface AppDependencies {
   sealClusterAccess: SubmitAttemptDependencies['sealClusterAccess'];
   vetClusterAccess: SubmitAttemptDependencies['vetClusterAccess'];
   readiness: ReadinessProbe[];
+  /** Webhook endpoints and their delivery log (/v1/webhooks); the processes always give it. */
+  webhooks?: WebhooksRouterDependencies;
   logger: Logger;
   bodyLimitBytes: number;
   trustProxy?: boolean;
@@ -119,6 +125,7 @@ export function createApp(deps: AppDependencies): Express {
       }),
     );
   }
+  if (deps.webhooks) api.use('/webhooks', createWebhooksRouter(deps.webhooks));
   app.use('/v1', api);
 
   app.use(routeNotFound);

@@ -40,6 +40,12 @@ export async function startApiServer(
     sealClusterAccess: (access) => sealClusterAccess(services.secrets, access),
     vetClusterAccess: (access, { allowInsecureTls }) =>
       vetLearnerClusterAccess({ access, allowInsecureTls, outbound: services.outboundPolicy }),
+    webhooks: {
+      webhooks: services.integrations.webhooks,
+      secrets: services.secrets,
+      outbound: services.integrations.outbound,
+      enqueueDelivery: services.integrations.enqueueDelivery,
+    },
     readiness: [
       { name: 'postgres', check: async () => void (await services.prisma.$queryRaw`SELECT 1`) },
       { name: 'redis', check: async () => void (await services.redis.ping()) },

@@ -19,6 +19,7 @@ import { TenantRepository } from '../tenants/tenant-repository.js';
 import { registerDatabasePoolGauge } from '../metrics/database-pool.js';
 import { createKubegradeMetrics, type KubegradeMetrics } from '../metrics/kubegrade-metrics.js';
 import { registerQueueDepthGauge, type QueueDepth } from '../metrics/queue-depth.js';
+import { openIntegrations, type Integrations } from './integrations.js';
 
 /** The long-lived adapters that the API and the worker both need, opened and closed together. */
 export interface Services {
@@ -41,6 +42,8 @@ export interface Services {
   metrics: KubegradeMetrics;
   /** Counts of the grading queue by state, straight from BullMQ. */
   readQueueDepth: () => Promise<QueueDepth>;
+  /** Webhooks and LTI grade passback: repositories and their queues. */
+  integrations: Integrations;
   close: () => Promise<void>;
 }
 
@@ -90,6 +93,12 @@ export async function openServices(
   const metrics = createKubegradeMetrics({ role: role === 'producer' ? 'api' : 'worker' });
   registerQueueDepthGauge(metrics.registry, readQueueDepth);
   registerDatabasePoolGauge(metrics.registry, pool, config.databasePoolSize);
+  const integrations = openIntegrations({
+    prisma,
+    connection: redis,
+    config: config.integrations,
+    outbound: { allowCidrs: config.cluster.allowCidrs, allowHosts: config.cluster.allowHosts },
+  });
   return {
     config,
     logger,
@@ -108,7 +117,9 @@ export async function openServices(
     }),
     metrics,
     readQueueDepth,
+    integrations,
     close: async () => {
+      await integrations.close();
       await queue.close();
       redis.disconnect();
       await prisma.$disconnect();

@@ -34,6 +34,8 @@ import {
 } from '../../src/metrics/kubegrade-metrics.js';
 import { observeClusterRequest } from '../../src/metrics/observe-cluster-requests.js';
 import { registerQueueDepthGauge, type QueueDepth } from '../../src/metrics/queue-depth.js';
+import { openIntegrations, type Integrations } from '../../src/runtime/integrations.js';
+import { startIntegrationWorkers } from '../../worker/start-integration-workers.js';
 import { createTestDatabase } from './test-database.js';
 import { createTestTenantKey } from './test-tenants.js';
 
@@ -97,6 +99,10 @@ export interface TestServices {
     /** Waits longer than this (grading time) park the attempt; 5 s as in production by default. */
     parkAfterMs?: number;
   }) => GradingWorker;
+  /** Webhooks and LTI: plain http and loopback allowed, short back-off, queues of its own. */
+  integrations: Integrations;
+  /** The outbox dispatcher and delivery workers, as a worker process runs them. */
+  startIntegrationWorkers: () => void;
   close: () => Promise<void>;
 }
 
@@ -149,9 +155,27 @@ export async function openTestServices(
   const apiMetrics = createKubegradeMetrics({ role: 'api' });
   registerQueueDepthGauge(apiMetrics.registry, readQueueDepth);
   const workerMetrics = createKubegradeMetrics({ role: 'worker' });
+  const integrations = openIntegrations({
+    prisma: database.prisma,
+    connection: producer,
+    config: {
+      outboxPollIntervalMs: 50,
+      allowHttp: true,
+      requestTimeoutMs: 2_000,
+      webhooks: { queueName: `${queueName}-webhooks`, maxTries: 5, backoffMs: 20 },
+      lti: { queueName: `${queueName}-lti`, maxTries: 5, backoffMs: 20 },
+    },
+    outbound: { allowCidrs: options.allowCidrs ?? '127.0.0.1/32', allowHosts: '' },
+  });
   const app = createApp({
     metrics: apiMetrics,
     readQueueDepth,
+    webhooks: {
+      webhooks: integrations.webhooks,
+      secrets,
+      outbound: integrations.outbound,
+      enqueueDelivery: integrations.enqueueDelivery,
+    },
     catalog,
     attempts,
     tenants,
@@ -211,6 +235,13 @@ export async function openTestServices(
     return worker;
   };
 
+  const integrationWorkers: Array<{ stop: () => Promise<void> }> = [];
+  const startTestIntegrationWorkers = () => {
+    integrationWorkers.push(
+      startIntegrationWorkers({ redisUrl: testRedisUrl, integrations, secrets, logger }),
+    );
+  };
+
   const createTenantWithKey: TestServices['createTenantWithKey'] = async (tenantOptions = {}) => {
     const created = await createTestTenantKey(tenants, tenantOptions);
     return { ...created, api: request.agent(app).set('Authorization', `Bearer ${created.key}`) };
@@ -235,8 +266,15 @@ export async function openTestServices(
     apiMetrics,
     workerMetrics,
     startWorker,
+    integrations,
+    startIntegrationWorkers: startTestIntegrationWorkers,
     close: async () => {
       await Promise.all(workers.map((worker) => worker.close()));
+      await Promise.all(integrationWorkers.map((running) => running.stop()));
+      for (const queueOfIntegration of [integrations.webhookQueue, integrations.ltiQueue]) {
+        await queueOfIntegration.obliterate({ force: true }).catch(() => undefined);
+      }
+      await integrations.close();
       workerConnections.forEach((connection) => connection.disconnect());
       await queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close();
