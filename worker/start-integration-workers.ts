@@ -3,6 +3,7 @@ import type { Logger } from '../src/logging/logger.js';
 import { createRedisConnection } from '../src/queue/redis-connection.js';
 import type { Integrations } from '../src/runtime/integrations.js';
 import { startOutboxDispatcher } from './outbox-dispatcher.js';
+import { createLtiScoreWorker } from './lti-score-worker.js';
 import { createWebhookDeliveryWorker } from './webhook-delivery-worker.js';
 
 /**
@@ -37,10 +38,23 @@ export function startIntegrationWorkers(options: {
     },
     logger,
   });
+  const ltiWorker = createLtiScoreWorker({
+    connection,
+    queueName: config.lti.queueName,
+    backoffMs: config.lti.backoffMs,
+    concurrency: options.concurrency ?? 8,
+    scores: {
+      lti: integrations.lti,
+      tokens: integrations.ltiTokens,
+      outbound: integrations.outbound,
+      timeoutMs: config.requestTimeoutMs,
+    },
+    logger,
+  });
   return {
     stop: async () => {
       await dispatcher.stop();
-      await webhookWorker.close();
+      await Promise.all([webhookWorker.close(), ltiWorker.close()]);
       connection.disconnect();
     },
   };

@@ -21,6 +21,8 @@ import {
   createWebhooksRouter,
   type WebhooksRouterDependencies,
 } from '../webhooks/webhooks-router.js';
+import { createLtiRouter, type LtiRouterDependencies } from '../lti/lti-router.js';
+import type { ToolKeyStore } from '../lti/tool-key-store.js';
 import { createHealthRouter, type ReadinessProbe } from './health-router.js';
 import { createRequestLogging } from './request-logging.js';
 import { createRateLimiting, type RateLimits } from './rate-limiting.js';
@@ -42,6 +44,8 @@ export interface AppDependencies {
   readiness: ReadinessProbe[];
   /** Webhook endpoints and their delivery log (/v1/webhooks); the processes always give it. */
   webhooks?: WebhooksRouterDependencies;
+  /** LTI registration and passback log (/v1/lti), and the tool's public keys. */
+  lti?: LtiRouterDependencies & { toolKeys: ToolKeyStore };
   logger: Logger;
   bodyLimitBytes: number;
   trustProxy?: boolean;
@@ -93,6 +97,13 @@ export function createApp(deps: AppDependencies): Express {
       }),
     );
   }
+  const lti = deps.lti;
+  if (lti) {
+    // Public: LMS platforms fetch it to verify the tool's client assertions.
+    app.get('/.well-known/jwks.json', async (_req, res) => {
+      res.set('Cache-Control', 'public, max-age=300').json(await lti.toolKeys.publicJwks());
+    });
+  }
 
   const api = express.Router();
   api.use(
@@ -126,6 +137,7 @@ export function createApp(deps: AppDependencies): Express {
     );
   }
   if (deps.webhooks) api.use('/webhooks', createWebhooksRouter(deps.webhooks));
+  if (lti) api.use('/lti', createLtiRouter(lti));
   app.use('/v1', api);
 
   app.use(routeNotFound);

@@ -46,6 +46,11 @@ export async function startApiServer(
       outbound: services.integrations.outbound,
       enqueueDelivery: services.integrations.enqueueDelivery,
     },
+    lti: {
+      lti: services.integrations.lti,
+      outbound: services.integrations.outbound,
+      toolKeys: services.integrations.toolKeys,
+    },
     readiness: [
       { name: 'postgres', check: async () => void (await services.prisma.$queryRaw`SELECT 1`) },
       { name: 'redis', check: async () => void (await services.redis.ping()) },

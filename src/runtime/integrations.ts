@@ -9,6 +9,10 @@ import {
   enqueueIntegrationJob,
   type IntegrationQueue,
 } from '../queue/integration-queues.js';
+import type { SecretBox } from '../cluster/secret-box.js';
+import { LtiAccessTokens } from '../lti/lti-access-tokens.js';
+import { LtiRepository } from '../lti/lti-repository.js';
+import { ToolKeyStore } from '../lti/tool-key-store.js';
 import { WebhookRepository } from '../webhooks/webhook-repository.js';
 
 /** Webhooks and LTI passback as the API and the workers both use them. */
@@ -16,6 +20,9 @@ export interface Integrations {
   config: IntegrationsConfig;
   webhooks: WebhookRepository;
   outbox: OutboxRepository;
+  lti: LtiRepository;
+  toolKeys: ToolKeyStore;
+  ltiTokens: LtiAccessTokens;
   webhookQueue: IntegrationQueue;
   ltiQueue: IntegrationQueue;
   outbound: IntegrationOutbound;
@@ -28,6 +35,7 @@ export function openIntegrations(options: {
   prisma: PrismaClient;
   connection: Redis;
   config: IntegrationsConfig;
+  secrets: SecretBox;
   /** The learner-cluster allow-list: integrations pass the same guard. */
   outbound: { allowCidrs: string; allowHosts: string };
 }): Integrations {
@@ -44,19 +52,29 @@ export function openIntegrations(options: {
     maxTries: config.lti.maxTries,
     backoffMs: config.lti.backoffMs,
   });
+  const outbound: IntegrationOutbound = {
+    policy: parseOutboundPolicy({
+      cidrs: options.outbound.allowCidrs,
+      hosts: options.outbound.allowHosts,
+    }),
+    allowHttp: config.allowHttp,
+  };
+  const lti = new LtiRepository(options.prisma);
+  const toolKeys = new ToolKeyStore(lti, options.secrets);
   return {
     config,
+    lti,
+    toolKeys,
+    ltiTokens: new LtiAccessTokens({
+      toolKey: () => toolKeys.signingKey(),
+      outbound,
+      timeoutMs: config.requestTimeoutMs,
+    }),
     webhooks: new WebhookRepository(options.prisma),
     outbox: new OutboxRepository(options.prisma),
     webhookQueue,
     ltiQueue,
-    outbound: {
-      policy: parseOutboundPolicy({
-        cidrs: options.outbound.allowCidrs,
-        hosts: options.outbound.allowHosts,
-      }),
-      allowHttp: config.allowHttp,
-    },
+    outbound,
     enqueueDelivery: (job) => enqueueIntegrationJob(webhookQueue, job.id, job.resend),
     enqueueScorePost: (job) => enqueueIntegrationJob(ltiQueue, job.id, job.resend),
     close: async () => {

@@ -93,8 +93,10 @@ export async function openServices(
   const metrics = createKubegradeMetrics({ role: role === 'producer' ? 'api' : 'worker' });
   registerQueueDepthGauge(metrics.registry, readQueueDepth);
   registerDatabasePoolGauge(metrics.registry, pool, config.databasePoolSize);
+  const secrets = new SecretBox(config.clusterSecretKeys);
   const integrations = openIntegrations({
     prisma,
+    secrets,
     connection: redis,
     config: config.integrations,
     outbound: { allowCidrs: config.cluster.allowCidrs, allowHosts: config.cluster.allowHosts },
@@ -110,7 +112,7 @@ export async function openServices(
     results: new ResultsExportReader(exportPool),
     observations: new ObservationStore(prisma),
     tenants: new TenantRepository(prisma),
-    secrets: new SecretBox(config.clusterSecretKeys),
+    secrets,
     outboundPolicy: parseOutboundPolicy({
       cidrs: config.cluster.allowCidrs,
       hosts: config.cluster.allowHosts,

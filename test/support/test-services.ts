@@ -157,6 +157,7 @@ export async function openTestServices(
   const workerMetrics = createKubegradeMetrics({ role: 'worker' });
   const integrations = openIntegrations({
     prisma: database.prisma,
+    secrets,
     connection: producer,
     config: {
       outboxPollIntervalMs: 50,
@@ -175,6 +176,11 @@ export async function openTestServices(
       secrets,
       outbound: integrations.outbound,
       enqueueDelivery: integrations.enqueueDelivery,
+    },
+    lti: {
+      lti: integrations.lti,
+      outbound: integrations.outbound,
+      toolKeys: integrations.toolKeys,
     },
     catalog,
     attempts,
