@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
+import { type Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { LtiPlatform, LtiPlatformRegistration } from './lti-platform.js';
 import type { ScoreProgress } from './lti-score.js';
 
