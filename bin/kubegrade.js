@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npx kubegrade`: runs the TypeScript sources through tsx (a dependency), so the command works
-// straight from a checkout without a build step.
+// `npx kubegrade`: runs the TypeScript sources through tsx, so the command works straight from a
+// checkout without a build step. tsx is a development dependency: the command is for checkouts
+// (learners and rubric authors), and the production image runs compiled JavaScript only.
 import { register } from 'tsx/esm/api';
 
 register();

@@ -32,6 +32,7 @@ const config = loadConfig({
   ...process.env,
   PORT: '0',
   HOST: '127.0.0.1',
+  METRICS_PORT: '0',
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   QUEUE_NAME: `demo-${process.pid}`,
   OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',

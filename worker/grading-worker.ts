@@ -7,18 +7,26 @@ import {
 } from '../src/attempts/grade-stored-attempt.js';
 import { PermanentGradingFailure } from '../src/attempts/permanent-grading-failure.js';
 import type { Logger } from '../src/logging/logger.js';
-import { gradingJobSchema, type GradingJob } from '../src/queue/grading-job.js';
+import type { KubegradeMetrics } from '../src/metrics/kubegrade-metrics.js';
+import { defaultQueuePrefix, gradingJobSchema, type GradingJob } from '../src/queue/grading-job.js';
 import { ParkedAttempts } from './parked-attempts.js';
 
 export interface GradingWorkerOptions {
   connection: Redis;
   queueName: string;
+  /** BullMQ key prefix; must match the producer's. */
+  queuePrefix?: string;
   concurrency: number;
   jobTimeoutMs: number;
   grading: Omit<GradeStoredAttemptDependencies, 'waitingRoom'>;
   /** Moves a parked attempt's delayed job forward (its watch saw a change). */
   wake: (attemptId: string) => Promise<void>;
   logger: Logger;
+  /** Counts finished attempts and times them; optional so tests can leave it out. */
+  metrics?: Pick<
+    KubegradeMetrics,
+    'attempts' | 'gradingRetries' | 'gradingDuration' | 'submitToResult'
+  >;
 }
 
 export interface GradingWorker {
@@ -41,8 +49,17 @@ export function createGradingWorker(options: GradingWorkerOptions): GradingWorke
   });
   const worker = new Worker<GradingJob>(
     options.queueName,
-    (job, token) => processGradingJob(job, token, options, parked),
-    { connection: options.connection, concurrency: options.concurrency, autorun: true },
+    async (job, token) => {
+      const result = await processGradingJob(job, token, options, parked);
+      if (options.metrics) recordFinished(options.metrics, job, result);
+      return result;
+    },
+    {
+      connection: options.connection,
+      concurrency: options.concurrency,
+      autorun: true,
+      prefix: options.queuePrefix ?? defaultQueuePrefix,
+    },
   );
   worker.on('failed', (job, error) => {
     options.logger.warn(
@@ -113,6 +130,7 @@ async function processGradingJob(
       throw new UnrecoverableError(error.message);
     }
     if (!isLastTry) {
+      options.metrics?.gradingRetries.inc();
       logger.warn({ err: error }, 'grading will be retried');
       throw error;
     }
@@ -128,6 +146,24 @@ async function processGradingJob(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * A finished attempt in the metrics. Submit-to-result starts at the job's creation, which the
+ * API does right after storing the attempt, so it is what the learner waits.
+ */
+function recordFinished(
+  metrics: NonNullable<GradingWorkerOptions['metrics']>,
+  job: Job<GradingJob>,
+  result: { status: string },
+): void {
+  if (result.status !== 'graded' && result.status !== 'not_gradable') return;
+  const status = result.status;
+  metrics.attempts.inc({ status });
+  if (job.processedOn !== undefined) {
+    metrics.gradingDuration.observe({ status }, (Date.now() - job.processedOn) / 1000);
+  }
+  metrics.submitToResult.observe({ status }, (Date.now() - job.timestamp) / 1000);
 }
 
 /** Rejects as soon as the signal aborts, even if the work does not watch the signal. */

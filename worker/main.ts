@@ -3,6 +3,7 @@ import { createLogger } from '../src/logging/logger.js';
 import { installProcessLifecycle } from '../src/runtime/process-lifecycle.js';
 import { openServices } from '../src/runtime/services.js';
 import { startGradingWorker } from './start-grading-worker.js';
+import { startIntegrationWorkers } from './start-integration-workers.js';
 
 /** `npm run worker`: grades attempts until SIGTERM, then lets in-flight jobs finish. */
 async function main(): Promise<void> {
@@ -23,6 +24,13 @@ async function main(): Promise<void> {
     lifecycle.onStop(() => services.close());
     const worker = await startGradingWorker({ config, services, logger });
     lifecycle.onStop(() => worker.stop());
+    const integrations = startIntegrationWorkers({
+      redisUrl: config.redisUrl,
+      integrations: services.integrations,
+      secrets: services.secrets,
+      logger,
+    });
+    lifecycle.onStop(() => integrations.stop());
   } catch (error) {
     if (lifecycle.stopping) return;
     logger.fatal({ err: error }, 'worker failed to start');

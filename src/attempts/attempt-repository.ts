@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { AttemptGrade } from '../grading/attempt-grade.js';
 import { snapshotVersion } from '../results/results-repository.js';
+import { attemptEventSourceColumns, buildAttemptEvent } from './attempt-event.js';
 
 /** What the learner should do while grading waits on them, as stored by a parked run. */
 export const nextStepSchema = z.object({
@@ -29,6 +30,8 @@ export interface NewAttempt {
   gradeWithoutCluster: boolean;
   idempotencyKey: string | undefined;
   requestHash: string;
+  /** Where the grade goes back to in the LMS (LTI AGS); userId defaults to learnerId. */
+  lti?: { lineItemUrl: string; userId: string | undefined } | undefined;
 }
 
 export type AttemptStatus = 'queued' | 'running' | 'graded' | 'not_gradable';
@@ -97,6 +100,33 @@ export class AttemptRepository {
    */
   async insert(attempt: NewAttempt): Promise<void> {
     await this.prisma.assessment.createMany({ data: [attempt.assessment], skipDuplicates: true });
+    const lti = attempt.lti
+      ? { lineItemUrl: attempt.lti.lineItemUrl, userId: attempt.lti.userId ?? attempt.learnerId }
+      : null;
+    // The LMS hears "Pending" as soon as the attempt is accepted, through the outbox: the event
+    // is a nested create, written atomically with the attempt by the same statement batch.
+    const accepted = lti
+      ? buildAttemptEvent(
+          'attempt.accepted',
+          {
+            id: attempt.id,
+            tenantId: attempt.tenantId,
+            assessmentId: attempt.assessment.id,
+            assessmentVersion: attempt.assessment.version,
+            learnerId: attempt.learnerId,
+            courseId: attempt.courseId ?? null,
+            status: 'queued',
+            score: null,
+            maxScore: null,
+            passed: null,
+            notGradableReason: null,
+            finishedAt: null,
+            ltiLineItemUrl: lti.lineItemUrl,
+            ltiUserId: lti.userId,
+          },
+          new Date(),
+        )
+      : undefined;
     await this.prisma.attempt.create({
       data: {
         id: attempt.id,
@@ -112,6 +142,21 @@ export class AttemptRepository {
         gradeWithoutCluster: attempt.gradeWithoutCluster,
         idempotencyKey: attempt.idempotencyKey ?? null,
         requestHash: attempt.requestHash,
+        ltiLineItemUrl: lti?.lineItemUrl ?? null,
+        ltiUserId: lti?.userId ?? null,
+        ...(accepted
+          ? {
+              events: {
+                create: {
+                  id: accepted.id,
+                  tenantId: accepted.tenantId,
+                  type: accepted.type,
+                  payload: accepted.payload,
+                  createdAt: accepted.createdAt,
+                },
+              },
+            }
+          : {}),
       },
     });
   }
@@ -291,8 +336,9 @@ export class AttemptRepository {
     await this.prisma.$transaction(async (tx) => {
       // Only a running attempt takes a grade: a run that lost the race (it timed out and the
       // attempt was finished by another path) must not overwrite the outcome.
-      const finished = await tx.attempt.updateMany({
+      const finished = await tx.attempt.updateManyAndReturn({
         where: { id, status: 'running' },
+        select: attemptEventSourceColumns,
         // A not-gradable attempt keeps its per-check results but gets no score: a fault of the
         // grader's must not read as the learner's.
         data: {
@@ -308,7 +354,16 @@ export class AttemptRepository {
           parkedUntil: null,
         },
       });
-      if (finished.count !== 1) throw new AttemptNotRunningError(id);
+      const [attempt] = finished;
+      if (!attempt) throw new AttemptNotRunningError(id);
+      // The outbox row commits with the grade: announced exactly once, and only when final.
+      await tx.attemptEvent.create({
+        data: buildAttemptEvent(
+          notGradable ? 'attempt.not_gradable' : 'attempt.graded',
+          attempt,
+          finishedAt,
+        ),
+      });
       await tx.checkResult.deleteMany({ where: { attemptId: id } });
       await tx.quizAnswer.deleteMany({ where: { attemptId: id } });
       await tx.evidence.deleteMany({ where: { attemptId: id } });
@@ -349,19 +404,26 @@ export class AttemptRepository {
     finishedAt: Date,
     code = 'GRADING_FAILED',
   ): Promise<boolean> {
-    const updated = await this.prisma.attempt.updateMany({
-      where: { id, status: { in: ['queued', 'running'] } },
-      data: {
-        status: 'not_gradable',
-        notGradableReason: reason,
-        notGradableCode: code,
-        finishedAt,
-        clusterSecret: null,
-        nextStep: Prisma.DbNull,
-        parkedUntil: null,
-      },
+    return this.prisma.$transaction(async (tx) => {
+      const [attempt] = await tx.attempt.updateManyAndReturn({
+        where: { id, status: { in: ['queued', 'running'] } },
+        data: {
+          status: 'not_gradable',
+          notGradableReason: reason,
+          notGradableCode: code,
+          finishedAt,
+          clusterSecret: null,
+          nextStep: Prisma.DbNull,
+          parkedUntil: null,
+        },
+        select: attemptEventSourceColumns,
+      });
+      if (!attempt) return false;
+      await tx.attemptEvent.create({
+        data: buildAttemptEvent('attempt.not_gradable', attempt, finishedAt),
+      });
+      return true;
     });
-    return updated.count === 1;
   }
 
   /**
@@ -376,24 +438,29 @@ export class AttemptRepository {
     reason: string;
     finishedAt: Date;
   }): Promise<string[]> {
-    const rows = await this.prisma.attempt.updateManyAndReturn({
-      where: {
-        status: { in: ['queued', 'running'] },
-        receivedAt: { lt: options.receivedBefore },
-        clusterSecret: { not: null },
-      },
-      data: {
-        status: 'not_gradable',
-        notGradableReason: options.reason,
-        notGradableCode: 'CLUSTER_SECRET_EXPIRED',
-        finishedAt: options.finishedAt,
-        clusterSecret: null,
-        nextStep: Prisma.DbNull,
-        parkedUntil: null,
-      },
-      select: { id: true },
+    return this.prisma.$transaction(async (tx) => {
+      const rows = await tx.attempt.updateManyAndReturn({
+        where: {
+          status: { in: ['queued', 'running'] },
+          receivedAt: { lt: options.receivedBefore },
+          clusterSecret: { not: null },
+        },
+        data: {
+          status: 'not_gradable',
+          notGradableReason: options.reason,
+          notGradableCode: 'CLUSTER_SECRET_EXPIRED',
+          finishedAt: options.finishedAt,
+          clusterSecret: null,
+          nextStep: Prisma.DbNull,
+          parkedUntil: null,
+        },
+        select: attemptEventSourceColumns,
+      });
+      await tx.attemptEvent.createMany({
+        data: rows.map((row) => buildAttemptEvent('attempt.not_gradable', row, options.finishedAt)),
+      });
+      return rows.map((row) => row.id);
     });
-    return rows.map((row) => row.id);
   }
 
   /** Attempts still queued: the worker re-enqueues them at start in case a POST crashed mid-way. */

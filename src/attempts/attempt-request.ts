@@ -41,6 +41,16 @@ export const attemptRequestSchema = z
      * checks are skipped (0 points) and the attempt is graded. Without it, no `cluster` is refused.
      */
     gradeWithoutCluster: z.boolean().optional(),
+    /**
+     * Where the grade goes back to in the LMS (LTI 1.3 AGS): the line item's URL as the platform
+     * gave it, and the LTI user id (the learnerId when absent).
+     */
+    lti: z
+      .strictObject({
+        lineItemUrl: z.url({ protocol: /^https?$/ }).max(2000),
+        userId: z.string().min(1).max(200).optional(),
+      })
+      .optional(),
   })
   .refine((request) => !(request.gradeWithoutCluster === true && request.cluster !== undefined), {
     message: 'Give either a cluster or gradeWithoutCluster: true, not both',

@@ -22,6 +22,8 @@ export function createAttemptsRouter(
     linkUrls: LinkUrls;
     /** Where a queued attempt's job stands in the waiting list (1 = next); optional. */
     queuePosition?: (attemptId: string) => Promise<number | undefined>;
+    /** Called once per newly created attempt (not for idempotent replays). */
+    onAttemptSubmitted?: () => void;
   },
 ): Router {
   const router = Router();
@@ -31,6 +33,7 @@ export function createAttemptsRouter(
     const idempotencyKey = readIdempotencyKey(req.get('Idempotency-Key'));
     const { tenantId } = principalOf(res);
     const submitted = await submitAttempt(deps, { tenantId, request, idempotencyKey });
+    if (submitted.created) deps.onAttemptSubmitted?.();
     const feedback = await deps.linkUrls.feedback(submitted.id);
     res
       .status(202)

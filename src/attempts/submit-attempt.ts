@@ -101,6 +101,9 @@ export async function submitAttempt(
       gradeWithoutCluster: request.gradeWithoutCluster === true,
       idempotencyKey,
       requestHash,
+      lti: request.lti
+        ? { lineItemUrl: request.lti.lineItemUrl, userId: request.lti.userId }
+        : undefined,
     });
   } catch (error) {
     // Two requests with one key raced: the loser answers as the winner did.

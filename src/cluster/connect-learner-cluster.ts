@@ -1,5 +1,6 @@
 import type { ClusterAccessRequest } from '../attempts/attempt-request.js';
 import { KubeClusterReader } from './kubernetes/kube-cluster-reader.js';
+import type { ClusterRequestRecord } from './kubernetes/request-log.js';
 import { sanitizeKubeconfig } from './kubeconfig/sanitize-kubeconfig.js';
 import type { ClusterTarget } from './kubeconfig/cluster-target.js';
 import { assertClusterAddressAllowed } from './outbound/assert-cluster-address-allowed.js';
@@ -24,6 +25,8 @@ export async function connectLearnerCluster(options: {
   outbound: OutboundPolicy;
   requestTimeoutMs: number;
   signal?: AbortSignal;
+  /** Sees every request to the cluster (method, path, status; never headers). */
+  onRequest?: (record: ClusterRequestRecord) => void;
 }): Promise<LearnerClusterConnection> {
   const target = vetClusterAccess(options.access, options.allowInsecureTls);
   await assertClusterAddressAllowed(target.server, options.outbound);
@@ -36,6 +39,7 @@ export async function connectLearnerCluster(options: {
       requestTimeoutMs: options.requestTimeoutMs,
     },
     options.signal,
+    options.onRequest,
   );
   return {
     reader,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseOutboundPolicy } from '../cluster/outbound/outbound-policy.js';
 import { parseSecretKeys, type SecretKey } from '../cluster/secret-box.js';
 import { parseCorsOrigins } from '../http/cors.js';
+import { defaultQueuePrefix } from '../queue/grading-job.js';
 
 /**
  * The one configuration object of every kubegrade process, read from the environment once at
@@ -24,6 +25,22 @@ const environmentSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .default('redis://127.0.0.1:6379'),
+  /** Comma-separated `host:port` Sentinels; with them REDIS_URL names only credentials and TLS. */
+  REDIS_SENTINELS: z
+    .string()
+    .regex(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, 'host:port,host:port')
+    .optional(),
+  /** The master group name the Sentinels watch. */
+  REDIS_SENTINEL_MASTER: z.string().min(1).default('mymaster'),
+  /** Prefix of every BullMQ key; the {hash tag} keeps one queue's keys in one Redis Cluster slot. */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_{}:-]+$/, 'letters, digits, _ - : { } only')
+    .default(defaultQueuePrefix),
+  /** PostgreSQL connections per process (each API and worker process has its own pool). */
+  DATABASE_POOL_SIZE: positiveInt.max(500).default(10),
+  /** Where a worker serves /metrics and /healthz (the API serves them on its own port). */
+  METRICS_PORT: port.default(9464),
   PORT: port.default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -72,6 +89,25 @@ const environmentSchema = z.object({
   CLUSTER_SECRET_TTL_MS: positiveInt.default(60 * 60_000),
   /** How often a worker looks for attempts whose credentials outlived CLUSTER_SECRET_TTL_MS. */
   CLUSTER_SECRET_SWEEP_INTERVAL_MS: positiveInt.default(60_000),
+  /** How often each worker turns new attempt events into webhook deliveries and LTI score posts. */
+  OUTBOX_POLL_INTERVAL_MS: positiveInt.default(1_000),
+  /** Lets webhook and LMS URLs use plain http (development and tests against local servers). */
+  INTEGRATIONS_ALLOW_HTTP: booleanFlag.default(false),
+  /** Per-request time limit for webhook deliveries and LMS calls. */
+  INTEGRATION_REQUEST_TIMEOUT_MS: positiveInt.default(10_000),
+  WEBHOOK_QUEUE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+    .default('webhooks'),
+  /** Tries per delivery before it is marked failed, and the exponential back-off base. */
+  WEBHOOK_MAX_TRIES: positiveInt.max(30).default(8),
+  WEBHOOK_BACKOFF_MS: positiveInt.default(10_000),
+  LTI_QUEUE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+    .default('lti-scores'),
+  LTI_MAX_TRIES: positiveInt.max(30).default(8),
+  LTI_BACKOFF_MS: positiveInt.default(10_000),
   /** How long an API process trusts a verified key before looking it up again (revocation delay). */
   API_KEY_CACHE_TTL_MS: positiveInt.max(300_000).default(5_000),
   /** Requests per API key, and per tenant (all its keys), in each RATE_LIMIT_WINDOW_MS. */
@@ -93,7 +129,12 @@ export type Config = {
   databaseUrl: string;
   /** How long a query waits for a connection (new, or free in a full pool) before failing. */
   databaseConnectTimeoutMs: number;
+  /** PostgreSQL connections per process (DATABASE_POOL_SIZE). */
+  databasePoolSize: number;
   redisUrl: string;
+  /** Set when Redis is reached through Sentinel; see src/queue/redis-connection.ts. */
+  redisSentinel:
+    { sentinels: Array<{ host: string; port: number }>; masterName: string } | undefined;
   http: {
     host: string;
     port: number;
@@ -112,7 +153,9 @@ export type Config = {
     adminToken: string | undefined;
   };
   logLevel: string;
-  queue: { name: string };
+  queue: { name: string; prefix: string };
+  /** The worker's metrics and probe listener. */
+  metrics: { port: number };
   worker: {
     concurrency: number;
     jobTimeoutMs: number;
@@ -143,7 +186,17 @@ export type Config = {
     secretTtlMs: number;
     secretSweepIntervalMs: number;
   };
+  /** Webhooks and LTI grade passback; see src/integrations/. */
+  integrations: IntegrationsConfig;
 };
+
+export interface IntegrationsConfig {
+  outboxPollIntervalMs: number;
+  allowHttp: boolean;
+  requestTimeoutMs: number;
+  webhooks: { queueName: string; maxTries: number; backoffMs: number };
+  lti: { queueName: string; maxTries: number; backoffMs: number };
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -182,7 +235,18 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     nodeEnv: env.NODE_ENV,
     databaseUrl: env.DATABASE_URL,
     databaseConnectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
     redisUrl: env.REDIS_URL,
+    redisSentinel:
+      env.REDIS_SENTINELS === undefined
+        ? undefined
+        : {
+            sentinels: env.REDIS_SENTINELS.split(',').map((entry) => {
+              const [host, portText] = entry.split(':') as [string, string];
+              return { host, port: Number(portText) };
+            }),
+            masterName: env.REDIS_SENTINEL_MASTER,
+          },
     http: {
       host: env.HOST,
       port: env.PORT,
@@ -200,7 +264,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       adminToken: env.ADMIN_TOKEN,
     },
     logLevel: env.LOG_LEVEL,
-    queue: { name: env.QUEUE_NAME },
+    queue: { name: env.QUEUE_NAME, prefix: env.QUEUE_PREFIX },
+    metrics: { port: env.METRICS_PORT },
     worker: {
       concurrency: env.WORKER_CONCURRENCY,
       jobTimeoutMs: env.JOB_TIMEOUT_MS,
@@ -227,6 +292,21 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       gradingTimeScale: env.GRADING_TIME_SCALE,
       secretTtlMs: env.CLUSTER_SECRET_TTL_MS,
       secretSweepIntervalMs: env.CLUSTER_SECRET_SWEEP_INTERVAL_MS,
+    },
+    integrations: {
+      outboxPollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS,
+      allowHttp: env.INTEGRATIONS_ALLOW_HTTP,
+      requestTimeoutMs: env.INTEGRATION_REQUEST_TIMEOUT_MS,
+      webhooks: {
+        queueName: env.WEBHOOK_QUEUE_NAME,
+        maxTries: env.WEBHOOK_MAX_TRIES,
+        backoffMs: env.WEBHOOK_BACKOFF_MS,
+      },
+      lti: {
+        queueName: env.LTI_QUEUE_NAME,
+        maxTries: env.LTI_MAX_TRIES,
+        backoffMs: env.LTI_BACKOFF_MS,
+      },
     },
   };
 }

@@ -25,6 +25,22 @@ export interface CreatePrismaClientOptions {
  * so no native query engine is needed at runtime.
  */
 export function createPrismaClient(options: CreatePrismaClientOptions): PrismaClient {
+  return createPrismaClientWithPool(options).prisma;
+}
+
+/**
+ * The same, with the pool it made, so that its use can be observed (`pool.totalCount`,
+ * `idleCount`, `waitingCount` in /metrics).
+ *
+ * Behind PgBouncer in transaction pooling, nothing here needs a session: node-postgres sends
+ * unnamed statements unless given a name, and an interactive transaction keeps its one server
+ * connection until it ends. (The migrator's advisory lock is the one session feature; run
+ * migrations against PostgreSQL directly or through a session-pooled PgBouncer port.)
+ */
+export function createPrismaClientWithPool(options: CreatePrismaClientOptions): {
+  prisma: PrismaClient;
+  pool: pg.Pool;
+} {
   const onError = options.onConnectionError ?? (() => undefined);
   const pool = new pg.Pool({
     connectionString: options.databaseUrl,
@@ -37,5 +53,5 @@ export function createPrismaClient(options: CreatePrismaClientOptions): PrismaCl
   // connection gets a listener of its own for its whole life; the pool's handling is unchanged.
   pool.on('connect', (client) => client.on('error', onError));
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
-  return new PrismaClient({ adapter });
+  return { prisma: new PrismaClient({ adapter }), pool };
 }

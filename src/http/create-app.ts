@@ -24,10 +24,19 @@ import { createCorsMiddleware } from './cors.js';
 import { createQueueDashboard } from './queue-dashboard.js';
 import { defaultRetryAfterSeconds } from './error-catalogue.js';
 import { createErrorHandler, requireJsonBody, routeNotFound } from './error-handler.js';
+import {
+  createWebhooksRouter,
+  type WebhooksRouterDependencies,
+} from '../webhooks/webhooks-router.js';
+import { createLtiRouter, type LtiRouterDependencies } from '../lti/lti-router.js';
+import type { ToolKeyStore } from '../lti/tool-key-store.js';
 import { createHealthRouter, type ReadinessProbe } from './health-router.js';
 import { createRequestLogging } from './request-logging.js';
 import { createRateLimiting, type RateLimits } from './rate-limiting.js';
 import type { Redis } from 'ioredis';
+import type { KubegradeMetrics } from '../metrics/kubegrade-metrics.js';
+import type { QueueDepth } from '../metrics/queue-depth.js';
+import { createMetricsRouter } from './metrics-router.js';
 
 export interface AppDependencies {
   catalog: AssessmentCatalog;
@@ -50,6 +59,10 @@ export interface AppDependencies {
   sealClusterAccess: SubmitAttemptDependencies['sealClusterAccess'];
   vetClusterAccess: SubmitAttemptDependencies['vetClusterAccess'];
   readiness: ReadinessProbe[];
+  /** Webhook endpoints and their delivery log (/v1/webhooks); the processes always give it. */
+  webhooks?: WebhooksRouterDependencies;
+  /** LTI registration and passback log (/v1/lti), and the tool's public keys. */
+  lti?: LtiRouterDependencies & { toolKeys: ToolKeyStore };
   logger: Logger;
   bodyLimitBytes: number;
   trustProxy?: boolean;
@@ -67,6 +80,10 @@ export interface AppDependencies {
   dashboardQueues?: GradingQueue[];
   /** Operator endpoints (dashboard, export) need it; unset, they answer 401. */
   adminToken?: string;
+  /** Served at /metrics; submitted attempts are counted in it. */
+  metrics?: KubegradeMetrics;
+  /** Served at /queue-depth for the autoscaler. */
+  readQueueDepth?: () => Promise<QueueDepth>;
 }
 
 /** Builds the Express app from its dependencies; the server entry point owns their lifecycle. */
@@ -108,6 +125,21 @@ export function createApp(deps: AppDependencies): Express {
       createQueueDashboard(deps.dashboardQueues, '/admin/queues'),
     );
   }
+  if (deps.metrics) {
+    app.use(
+      createMetricsRouter({
+        registry: deps.metrics.registry,
+        ...(deps.readQueueDepth ? { readQueueDepth: deps.readQueueDepth } : {}),
+      }),
+    );
+  }
+  const lti = deps.lti;
+  if (lti) {
+    // Public: LMS platforms fetch it to verify the tool's client assertions.
+    app.get('/.well-known/jwks.json', async (_req, res) => {
+      res.set('Cache-Control', 'public, max-age=300').json(await lti.toolKeys.publicJwks());
+    });
+  }
   const linkUrls = createLinkUrls(deps.links, deps.publicBaseUrl);
   app.use(
     createPagesRouter({
@@ -131,6 +163,17 @@ export function createApp(deps: AppDependencies): Express {
   api.use(requireJsonBody);
   api.use(express.json({ limit: deps.bodyLimitBytes, strict: true }));
   api.use('/assessments', createAssessmentsRouter(deps.catalog));
+  const { metrics } = deps;
+  api.use(
+    '/attempts',
+    createAttemptsRouter({
+      ...deps,
+      linkUrls,
+      ...(metrics
+        ? { onAttemptSubmitted: () => metrics.attempts.inc({ status: 'submitted' }) }
+        : {}),
+    }),
+  );
   if (deps.results !== undefined) {
     api.use(
       '/results',
@@ -141,7 +184,8 @@ export function createApp(deps: AppDependencies): Express {
       }),
     );
   }
-  api.use('/attempts', createAttemptsRouter({ ...deps, linkUrls }));
+  if (deps.webhooks) api.use('/webhooks', createWebhooksRouter(deps.webhooks));
+  if (lti) api.use('/lti', createLtiRouter(lti));
   api.use(createResultChangesRouter({ ...deps, results: deps.resultHistory }));
   app.use('/v1', api);
 

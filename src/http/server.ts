@@ -45,6 +45,17 @@ export async function startApiServer(
     sealClusterAccess: (access) => sealClusterAccess(services.secrets, access),
     vetClusterAccess: (access, { allowInsecureTls }) =>
       vetLearnerClusterAccess({ access, allowInsecureTls, outbound: services.outboundPolicy }),
+    webhooks: {
+      webhooks: services.integrations.webhooks,
+      secrets: services.secrets,
+      outbound: services.integrations.outbound,
+      enqueueDelivery: services.integrations.enqueueDelivery,
+    },
+    lti: {
+      lti: services.integrations.lti,
+      outbound: services.integrations.outbound,
+      toolKeys: services.integrations.toolKeys,
+    },
     readiness: [
       { name: 'postgres', check: async () => void (await services.prisma.$queryRaw`SELECT 1`) },
       { name: 'redis', check: async () => void (await services.redis.ping()) },
@@ -59,6 +70,8 @@ export async function startApiServer(
     results: services.results,
     dashboardQueues: [services.queue],
     ...(config.http.adminToken === undefined ? {} : { adminToken: config.http.adminToken }),
+    metrics: services.metrics,
+    readQueueDepth: services.readQueueDepth,
   });
   const address = `${config.http.host}:${config.http.port}`;
   const server = await new Promise<Server>((resolve, reject) => {

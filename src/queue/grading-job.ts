@@ -13,3 +13,9 @@ export const gradingJobSchema = z.strictObject({
 export type GradingJob = z.infer<typeof gradingJobSchema>;
 
 export const gradingJobName = 'grade-attempt';
+
+/**
+ * Every BullMQ key starts with this. A {hash tag} puts all of a queue's keys in one Redis Cluster
+ * slot, which BullMQ's multi-key scripts need; on a single Redis it is just a prefix.
+ */
+export const defaultQueuePrefix = '{kubegrade}';

@@ -1,10 +1,12 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { gradingJobName, type GradingJob } from './grading-job.js';
+import { defaultQueuePrefix, gradingJobName, type GradingJob } from './grading-job.js';
 
 export interface GradingQueueOptions {
   connection: Redis;
   name: string;
+  /** BullMQ key prefix; `{kubegrade}` (a hash tag) keeps a queue in one Redis Cluster slot. */
+  prefix?: string;
   attempts: number;
   backoffMs: number;
 }
@@ -14,6 +16,7 @@ export type GradingQueue = Queue<GradingJob, unknown, typeof gradingJobName>;
 export function createGradingQueue(options: GradingQueueOptions): GradingQueue {
   return new Queue<GradingJob, unknown, typeof gradingJobName>(options.name, {
     connection: options.connection,
+    prefix: options.prefix ?? defaultQueuePrefix,
     defaultJobOptions: {
       attempts: options.attempts,
       backoff: { type: 'exponential', delay: options.backoffMs },

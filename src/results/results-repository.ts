@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { AttemptGrade } from '../grading/attempt-grade.js';
+import { attemptEventSourceColumns, buildAttemptEvent } from '../attempts/attempt-event.js';
 import { applyOverrides, passes } from './effective-result.js';
 import {
   overrideTargetSchema,
@@ -274,6 +275,7 @@ export class ResultsRepository {
       const passed = passes(score, maxScore, options.passingScore);
       await tx.attempt.update({ where: { id: options.attemptId }, data: { score, passed } });
       const version = await snapshotVersion(tx, options.attemptId, 'overridden', options.actor);
+      await announceChange(tx, options.attemptId, options.now);
       return {
         status: 'stored' as const,
         override: toOverrideRecord(created),
@@ -367,6 +369,7 @@ export class ResultsRepository {
         },
       });
       const version = await snapshotVersion(tx, regrade.attemptId, 'regraded', regrade.actor);
+      await announceChange(tx, regrade.attemptId, regrade.now);
       const stored: StoredRegrade = {
         attemptId: regrade.attemptId,
         version,
@@ -426,6 +429,18 @@ export async function snapshotVersion(
     },
   });
   return version;
+}
+
+/**
+ * Tells the LMS that the result in force changed (a regrade or an override): an
+ * `attempt.regraded` event in the outbox, written in the same transaction as the change.
+ */
+async function announceChange(tx: Transaction, attemptId: string, at: Date): Promise<void> {
+  const source = await tx.attempt.findUniqueOrThrow({
+    where: { id: attemptId },
+    select: attemptEventSourceColumns,
+  });
+  await tx.attemptEvent.create({ data: buildAttemptEvent('attempt.regraded', source, at) });
 }
 
 /** Attempts graded before versions were kept get their first grading recorded before a change. */

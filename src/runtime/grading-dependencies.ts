@@ -9,6 +9,7 @@ import { openClusterAccess } from '../cluster/sealed-cluster-access.js';
 import type { SecretBox } from '../cluster/secret-box.js';
 import { createScaledClock } from '../grading/grading-clock.js';
 import type { Logger } from '../logging/logger.js';
+import type { ClusterRequestRecord } from '../cluster/kubernetes/request-log.js';
 
 export interface GradingWiring {
   attempts: AttemptRepository;
@@ -22,6 +23,8 @@ export interface GradingWiring {
   /** Waits longer than this (grading time) park instead of holding a worker slot. */
   parkAfterMs: number;
   logger: Logger;
+  /** Sees every request to a learner's cluster (the worker's metrics count them by kind). */
+  onClusterRequest?: (record: ClusterRequestRecord) => void;
 }
 
 /**
@@ -53,6 +56,7 @@ export function createGradingDependencies(
         outbound: wiring.outboundPolicy,
         requestTimeoutMs: wiring.requestTimeoutMs,
         signal,
+        ...(wiring.onClusterRequest ? { onRequest: wiring.onClusterRequest } : {}),
       }),
     clockFor: (origin) => createScaledClock(wiring.timeScale, origin),
     timeScale: wiring.timeScale,

@@ -10,7 +10,7 @@ import { ObservationStore } from '../attempts/observation-store.js';
 import { SecretBox } from '../cluster/secret-box.js';
 import { parseOutboundPolicy, type OutboundPolicy } from '../cluster/outbound/outbound-policy.js';
 import type { Config } from '../config/config.js';
-import { createPrismaClient } from '../db/prisma-client.js';
+import { createPrismaClientWithPool } from '../db/prisma-client.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { createLinkSigner, type LinkSigner } from '../links/signed-links.js';
 import type { Logger } from '../logging/logger.js';
@@ -18,6 +18,10 @@ import { ResultsRepository } from '../results/results-repository.js';
 import { createGradingQueue, type GradingQueue } from '../queue/grading-queue.js';
 import { createRedisConnection } from '../queue/redis-connection.js';
 import { TenantRepository } from '../tenants/tenant-repository.js';
+import { registerDatabasePoolGauge } from '../metrics/database-pool.js';
+import { createKubegradeMetrics, type KubegradeMetrics } from '../metrics/kubegrade-metrics.js';
+import { registerQueueDepthGauge, type QueueDepth } from '../metrics/queue-depth.js';
+import { openIntegrations, type Integrations } from './integrations.js';
 
 /** The long-lived adapters that the API and the worker both need, opened and closed together. */
 export interface Services {
@@ -39,6 +43,12 @@ export interface Services {
   outboundPolicy: OutboundPolicy;
   /** Streams stored results for exports (plain SQL batches; Prisma cannot stream). */
   results: ResultsExportReader;
+  /** This process's Prometheus series (served at /metrics). */
+  metrics: KubegradeMetrics;
+  /** Counts of the grading queue by state, straight from BullMQ. */
+  readQueueDepth: () => Promise<QueueDepth>;
+  /** Webhooks and LTI grade passback: repositories and their queues. */
+  integrations: Integrations;
   close: () => Promise<void>;
 }
 
@@ -50,18 +60,25 @@ export async function openServices(
   const catalog = await loadAssessmentCatalog(
     config.assessmentsDir ? { directory: config.assessmentsDir } : {},
   );
-  const prisma = createPrismaClient({
+  const { prisma, pool } = createPrismaClientWithPool({
     databaseUrl: config.databaseUrl,
+    maxConnections: config.databasePoolSize,
     connectTimeoutMs: config.databaseConnectTimeoutMs,
     // A session the server ended (restart, 57P01) is replaced on next use; the queries that
     // needed it fail on their own and become 503s or retries.
     onConnectionError: (error) => logger.warn({ err: error }, 'postgres connection lost'),
   });
   // A failed Redis connection is reported by readiness and by the calls that need it.
-  const redis = createRedisConnection({ url: config.redisUrl, role, logger });
+  const redis = createRedisConnection({
+    url: config.redisUrl,
+    role,
+    logger,
+    sentinel: config.redisSentinel,
+  });
   const queue = createGradingQueue({
     connection: redis,
     name: config.queue.name,
+    prefix: config.queue.prefix,
     attempts: config.worker.jobAttempts,
     backoffMs: config.worker.jobBackoffMs,
   });
@@ -69,6 +86,26 @@ export async function openServices(
   // A small pool of its own: a long export must not take the connections that grading needs.
   const exportPool = new pg.Pool({ connectionString: config.databaseUrl, max: 2 });
   exportPool.on('error', (error) => logger.warn({ err: error }, 'export pool error'));
+  const readQueueDepth = async (): Promise<QueueDepth> => {
+    const counts = await queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active');
+    return {
+      waiting: counts.waiting ?? 0,
+      prioritized: counts.prioritized ?? 0,
+      delayed: counts.delayed ?? 0,
+      active: counts.active ?? 0,
+    };
+  };
+  const metrics = createKubegradeMetrics({ role: role === 'producer' ? 'api' : 'worker' });
+  registerQueueDepthGauge(metrics.registry, readQueueDepth);
+  registerDatabasePoolGauge(metrics.registry, pool, config.databasePoolSize);
+  const secrets = new SecretBox(config.clusterSecretKeys);
+  const integrations = openIntegrations({
+    prisma,
+    secrets,
+    connection: redis,
+    config: config.integrations,
+    outbound: { allowCidrs: config.cluster.allowCidrs, allowHosts: config.cluster.allowHosts },
+  });
   return {
     config,
     logger,
@@ -86,12 +123,16 @@ export async function openServices(
       feedbackTtlSeconds: config.links.feedbackTtlSeconds,
       instructorTtlSeconds: config.links.instructorTtlSeconds,
     }),
-    secrets: new SecretBox(config.clusterSecretKeys),
+    secrets,
     outboundPolicy: parseOutboundPolicy({
       cidrs: config.cluster.allowCidrs,
       hosts: config.cluster.allowHosts,
     }),
+    metrics,
+    readQueueDepth,
+    integrations,
     close: async () => {
+      await integrations.close();
       await queue.close();
       redis.disconnect();
       await prisma.$disconnect();

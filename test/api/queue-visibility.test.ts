@@ -36,6 +36,7 @@ it('shows a queued attempt its received time and its place in the queue', async 
 
 it('serves the queue dashboard only with the admin token', async () => {
   const anonymous = await request(services.app).get('/admin/queues').expect(401);
+  expect(anonymous.body.error.code).toBe('UNAUTHENTICATED');
   await request(services.app)
     .get('/admin/queues/api/queues')
     .set({ Authorization: 'Bearer wrong' })

@@ -79,7 +79,7 @@ describe('npm start (the API)', () => {
 
 describe('npm run worker', () => {
   it('stops gracefully with exit 0 on a SIGTERM sent the moment it says it started', async () => {
-    const worker = npmRun('worker', { QUEUE_NAME: `entry-${randomUUID()}` });
+    const worker = npmRun('worker', { QUEUE_NAME: `entry-${randomUUID()}`, METRICS_PORT: '0' });
     try {
       await worker.waitForLog('worker started');
       worker.child.kill('SIGTERM');

@@ -156,6 +156,15 @@ it('regrades from stored evidence alone after a rubric fix, keeps every version,
     regradedValue: { outcome: 'passed', points: 1 },
   });
 
+  // The LMS hears of both changes through the outbox.
+  const events = await services.prisma.attemptEvent.findMany({
+    where: { attemptId, type: 'attempt.regraded' },
+    orderBy: { sequence: 'asc' },
+  });
+  expect(events.map((event) => (event.payload as { data: { score: number } }).data.score)).toEqual([
+    25, 27,
+  ]);
+
   // The learner's page shows the override and that it awaits review.
   const page = await request(services.app).get(posted.body.feedbackUrl).expect(200);
   expect(page.text).toContain('Changed by your instructor teacher-7');

@@ -31,6 +31,14 @@ import { createGradingDependencies } from '../../src/runtime/grading-dependencie
 import { createPrincipalCache } from '../../src/tenants/authenticate-api-key.js';
 import type { ApiScope } from '../../src/tenants/scopes.js';
 import { TenantRepository } from '../../src/tenants/tenant-repository.js';
+import {
+  createKubegradeMetrics,
+  type KubegradeMetrics,
+} from '../../src/metrics/kubegrade-metrics.js';
+import { observeClusterRequest } from '../../src/metrics/observe-cluster-requests.js';
+import { registerQueueDepthGauge, type QueueDepth } from '../../src/metrics/queue-depth.js';
+import { openIntegrations, type Integrations } from '../../src/runtime/integrations.js';
+import { startIntegrationWorkers } from '../../worker/start-integration-workers.js';
 import { createTestDatabase } from './test-database.js';
 import { createTestTenantKey } from './test-tenants.js';
 import { createTestLinkSigner } from './test-links.js';
@@ -85,6 +93,9 @@ export interface TestServices {
   secrets: SecretBox;
   logLines: string[];
   logger: Logger;
+  /** The API's series (served by `app` at /metrics) and the workers' (shared by all of them). */
+  apiMetrics: KubegradeMetrics;
+  workerMetrics: KubegradeMetrics;
   startWorker: (options?: {
     concurrency?: number;
     jobTimeoutMs?: number;
@@ -94,6 +105,10 @@ export interface TestServices {
     /** Waits longer than this (grading time) park the attempt; 5 s as in production by default. */
     parkAfterMs?: number;
   }) => GradingWorker;
+  /** Webhooks and LTI: plain http and loopback allowed, short back-off, queues of its own. */
+  integrations: Integrations;
+  /** The outbox dispatcher and delivery workers, as a worker process runs them. */
+  startIntegrationWorkers: () => void;
   close: () => Promise<void>;
 }
 
@@ -137,7 +152,45 @@ export async function openTestServices(
   const secrets = new SecretBox([{ id: 'test', key: Buffer.alloc(32, 7) }]);
   const outbound = parseOutboundPolicy({ cidrs: options.allowCidrs ?? '127.0.0.1/32', hosts: '' });
   const exportPool = new pg.Pool({ connectionString: database.databaseUrl, max: 2 });
+  const readQueueDepth = async (): Promise<QueueDepth> => {
+    const counts = await queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active');
+    return {
+      waiting: counts.waiting ?? 0,
+      prioritized: counts.prioritized ?? 0,
+      delayed: counts.delayed ?? 0,
+      active: counts.active ?? 0,
+    };
+  };
+  const apiMetrics = createKubegradeMetrics({ role: 'api' });
+  registerQueueDepthGauge(apiMetrics.registry, readQueueDepth);
+  const workerMetrics = createKubegradeMetrics({ role: 'worker' });
+  const integrations = openIntegrations({
+    prisma: database.prisma,
+    secrets,
+    connection: producer,
+    config: {
+      outboxPollIntervalMs: 50,
+      allowHttp: true,
+      requestTimeoutMs: 2_000,
+      webhooks: { queueName: `${queueName}-webhooks`, maxTries: 5, backoffMs: 20 },
+      lti: { queueName: `${queueName}-lti`, maxTries: 5, backoffMs: 20 },
+    },
+    outbound: { allowCidrs: options.allowCidrs ?? '127.0.0.1/32', allowHosts: '' },
+  });
   const app = createApp({
+    metrics: apiMetrics,
+    readQueueDepth,
+    webhooks: {
+      webhooks: integrations.webhooks,
+      secrets,
+      outbound: integrations.outbound,
+      enqueueDelivery: integrations.enqueueDelivery,
+    },
+    lti: {
+      lti: integrations.lti,
+      outbound: integrations.outbound,
+      toolKeys: integrations.toolKeys,
+    },
     catalog,
     attempts,
     tenants,
@@ -178,6 +231,7 @@ export async function openTestServices(
       queueName,
       concurrency: workerOptions.concurrency ?? 2,
       jobTimeoutMs: workerOptions.jobTimeoutMs ?? 20_000,
+      metrics: workerMetrics,
       grading: createGradingDependencies({
         attempts,
         observations,
@@ -187,6 +241,7 @@ export async function openTestServices(
         requestTimeoutMs: workerOptions.clusterRequestTimeoutMs ?? 2_000,
         timeScale: workerOptions.timeScale ?? 1,
         parkAfterMs: workerOptions.parkAfterMs ?? 5_000,
+        onClusterRequest: (record) => observeClusterRequest(workerMetrics, record),
         logger,
       }),
       wake: async (attemptId) => {
@@ -196,6 +251,13 @@ export async function openTestServices(
     });
     workers.push(worker);
     return worker;
+  };
+
+  const integrationWorkers: Array<{ stop: () => Promise<void> }> = [];
+  const startTestIntegrationWorkers = () => {
+    integrationWorkers.push(
+      startIntegrationWorkers({ redisUrl: testRedisUrl, integrations, secrets, logger }),
+    );
   };
 
   const createTenantWithKey: TestServices['createTenantWithKey'] = async (tenantOptions = {}) => {
@@ -221,9 +283,18 @@ export async function openTestServices(
     secrets,
     logLines: lines,
     logger,
+    apiMetrics,
+    workerMetrics,
     startWorker,
+    integrations,
+    startIntegrationWorkers: startTestIntegrationWorkers,
     close: async () => {
       await Promise.all(workers.map((worker) => worker.close()));
+      await Promise.all(integrationWorkers.map((running) => running.stop()));
+      for (const queueOfIntegration of [integrations.webhookQueue, integrations.ltiQueue]) {
+        await queueOfIntegration.obliterate({ force: true }).catch(() => undefined);
+      }
+      await integrations.close();
       workerConnections.forEach((connection) => connection.disconnect());
       await queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close();

@@ -12,11 +12,11 @@ import type { ClusterReader, KubeObject, PodWatchEvent } from '../../grading/clu
 import type { ClusterConnection } from './cluster-connection.js';
 import { createGuardedHttpLibrary } from './guarded-http-library.js';
 import { isNotFound, toClusterReadError } from './map-cluster-error.js';
-import { ClusterRequestLog } from './request-log.js';
+import { ClusterRequestLog, type ClusterRequestRecord } from './request-log.js';
 
 /** Reads a learner's cluster through @kubernetes/client-node, for one attempt only. */
 export class KubeClusterReader implements ClusterReader {
-  readonly requests = new ClusterRequestLog();
+  readonly requests: ClusterRequestLog;
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
   private readonly watcher: Watch;
@@ -24,7 +24,9 @@ export class KubeClusterReader implements ClusterReader {
   constructor(
     private readonly connection: ClusterConnection,
     private readonly signal?: AbortSignal,
+    onRequest?: (record: ClusterRequestRecord) => void,
   ) {
+    this.requests = new ClusterRequestLog(onRequest);
     const configuration = createConfiguration({
       baseServer: new ServerConfiguration(connection.server.origin, {}),
       httpApi: wrapHttpLibrary(createGuardedHttpLibrary(connection, this.requests, signal)),
@@ -141,7 +143,8 @@ export class KubeClusterReader implements ClusterReader {
         this.requests.record({
           method: 'WATCH',
           path,
-          status: error ? 'error' : 200,
+          // A watch we stopped ourselves ended as planned; only other endings are failures.
+          status: error && !signal.aborted ? 'error' : 200,
           ms: Math.round(performance.now() - started),
         });
         // Our own abort ends a watch normally; anything else that ends it with an error is a fault.

@@ -13,8 +13,12 @@ export interface ClusterRequestRecord {
 export class ClusterRequestLog {
   readonly records: ClusterRequestRecord[] = [];
 
+  /** `onRecord` sees every request too: the process-wide metrics count them by kind. */
+  constructor(private readonly onRecord?: (entry: ClusterRequestRecord) => void) {}
+
   record(entry: ClusterRequestRecord): void {
     this.records.push(entry);
+    this.onRecord?.(entry);
   }
 
   get count(): number {

@@ -1,0 +1,203 @@
+/**
+ * Grading CPU per attempt, side by side with the naive anchor (bench/kubectl-per-check.sh: one
+ * kubectl process per check) against the same simulated cluster in the same run. A learner
+ * (kubectl) applies my-pod in a namespace of its own, submits through the real API, deletes the
+ * Pod once the grader recorded the running moment; a real worker process grades. The figure is
+ * the worker process's CPU per attempt, read from /proc, so the machine's load does not enter it.
+ *
+ *   npm run bench:grading [-- --attempts 8 --anchor-runs 3]
+ * Target: the worker's CPU per attempt at least 50x below the anchor's.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { migrateDatabase } from '../src/db/migrator.js';
+import { createLogger } from '../src/logging/logger.js';
+import { processCpuMs, writeBenchResult } from './support/bench-result.js';
+
+const { values } = parseArgs({
+  options: {
+    attempts: { type: 'string', default: '8' },
+    'anchor-runs': { type: 'string', default: '3' },
+    speed: { type: 'string', default: '50' },
+  },
+});
+const attempts = Number(values.attempts);
+const anchorRuns = Number(values['anchor-runs']);
+const speed = Number(values.speed);
+const work = mkdtempSync(join(tmpdir(), 'kubegrade-grading-bench-'));
+const adminUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/kubegrade';
+const databaseName = `kubegrade_bench_${randomUUID().slice(0, 8)}`;
+const databaseUrl = adminUrl.replace(/\/[^/]*$/, `/${databaseName}`);
+const apiPort = 20_000 + Math.floor(Math.random() * 20_000);
+const simPort = apiPort + 1;
+const base = `http://127.0.0.1:${apiPort}`;
+const built = existsSync('dist/src/http/main.js');
+const children: ChildProcess[] = [];
+
+function start(entry: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+  const compiled = `dist/${entry.replace(/\.ts$/, '.js')}`;
+  const child = spawn(
+    built ? process.execPath : 'node_modules/.bin/tsx',
+    [built ? compiled : entry, ...args],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        LOG_LEVEL: 'warn',
+        QUEUE_NAME: `bench-grading-${process.pid}`,
+        OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',
+        GRADING_TIME_SCALE: String(speed),
+        ...env,
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  children.push(child);
+  return child;
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const adminKubeconfig = join(work, 'admin.kubeconfig');
+const readOnlyKubeconfig = join(work, 'read-only.kubeconfig');
+function kubectl(...args: string[]) {
+  const result = spawnSync('kubectl', ['--kubeconfig', adminKubeconfig, ...args], {
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`kubectl ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout;
+}
+async function learnerApplies(namespace: string) {
+  kubectl('create', 'namespace', namespace);
+  kubectl('apply', '-n', namespace, '-f', 'assessments/first-pod/reference/my-pod.yaml');
+  kubectl(
+    'wait',
+    '-n',
+    namespace,
+    '--for=jsonpath={.status.phase}=Running',
+    'pod/my-pod',
+    '--timeout=60s',
+  );
+}
+
+try {
+  await migrateDatabase({ databaseUrl, logger: createLogger({ level: 'warn', name: 'bench' }) });
+  start('sim/main.ts', [
+    '--kubeconfig',
+    adminKubeconfig,
+    '--read-only-kubeconfig',
+    readOnlyKubeconfig,
+    '--port',
+    String(simPort),
+    '--speed',
+    String(speed),
+  ]);
+  start('src/http/main.ts', [], { PORT: String(apiPort), HOST: '127.0.0.1' });
+  const worker = start('worker/main.ts', [], {
+    METRICS_PORT: '0',
+    HOST: '127.0.0.1',
+    WORKER_CONCURRENCY: '16',
+  });
+  while (!existsSync(readOnlyKubeconfig)) await pause(100);
+  while (
+    !(await fetch(`${base}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  )
+    await pause(200);
+  const manifest = readFileSync('assessments/first-pod/reference/my-pod.yaml', 'utf8');
+  const kubeconfig = readFileSync(readOnlyKubeconfig, 'utf8');
+
+  const gradeOne = async (namespace: string) => {
+    await learnerApplies(namespace);
+    const posted = await fetch(`${base}/v1/attempts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        assessmentId: 'first-pod',
+        learnerId: 'bench',
+        manifest,
+        answers: { 'pending-causes': 'FailedScheduling for lack of CPU, or ErrImagePull' },
+        cluster: { kubeconfig, namespace },
+      }),
+    });
+    const { id } = (await posted.json()) as { id: string };
+    type View = {
+      status: string;
+      score: number | null;
+      maxScore: number | null;
+      checks: Array<{ id: string }>;
+    };
+    const read = async () => (await (await fetch(`${base}/v1/attempts/${id}`)).json()) as View;
+    while (!(await read()).checks.some((check) => check.id === 'pod-is-bare')) await pause(50);
+    kubectl('delete', '-n', namespace, 'pod/my-pod', '--wait=false');
+    let view = await read();
+    while (view.status === 'queued' || view.status === 'running') {
+      await pause(100);
+      view = await read();
+    }
+    if (view.status !== 'graded' || view.score !== view.maxScore)
+      throw new Error(`attempt ${id} ended ${view.status} ${view.score}/${view.maxScore}`);
+  };
+
+  await gradeOne('warm-up'); // JIT, pools, the sim's first namespace
+  const cpuBefore = processCpuMs(worker.pid!);
+  const started = performance.now();
+  for (let i = 0; i < attempts; i += 1) await gradeOne(`bench-${i}`);
+  const workerCpuMs = processCpuMs(worker.pid!) - cpuBefore;
+  const wallMs = performance.now() - started;
+
+  // The anchor, against the same cluster: one kubectl per check.
+  const anchorCpuMs: number[] = [];
+  for (let i = 0; i < anchorRuns; i += 1) {
+    const namespace = `anchor-${i}`;
+    await learnerApplies(namespace);
+    const ready = join(work, `ready-${i}`);
+    const script = spawn('bash', ['bench/kubectl-per-check.sh', namespace], {
+      env: { ...process.env, KUBECONFIG: readOnlyKubeconfig, READY_FILE: ready },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    script.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const done = new Promise((resolve) => script.once('exit', resolve));
+    while (!existsSync(ready)) await pause(50);
+    kubectl('delete', '-n', namespace, 'pod/my-pod', '--wait=false');
+    await done;
+    // `times` prints the shell's own times, then its children's: "0m1.234s 0m0.456s".
+    const children = output.trim().split('\n').at(-1) ?? '';
+    const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map(
+      ([, m, s]) => Number(m) * 60 + Number(s),
+    );
+    anchorCpuMs.push(Math.round((seconds[0]! + seconds[1]!) * 1000));
+  }
+  const perAttempt = workerCpuMs / attempts;
+  const anchorPerAttempt = anchorCpuMs.reduce((a, b) => a + b, 0) / anchorCpuMs.length;
+  writeBenchResult('grading-cpu', {
+    attempts,
+    compiled: built,
+    simulatedTimeSpeed: speed,
+    workerCpuMsPerAttempt: +perAttempt.toFixed(1),
+    wallMsPerAttempt: Math.round(wallMs / attempts),
+    anchorKubectlCpuMsPerAttempt: Math.round(anchorPerAttempt),
+    anchorRuns: anchorCpuMs,
+    timesBelowAnchor: +(anchorPerAttempt / perAttempt).toFixed(1),
+    target: 'worker CPU per attempt >= 50x below the kubectl-per-check anchor',
+  });
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(
+    children.map((child) =>
+      child.exitCode === null ? new Promise((r) => child.once('exit', r)) : null,
+    ),
+  );
+  rmSync(work, { recursive: true, force: true });
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
+  await admin.end();
+}
