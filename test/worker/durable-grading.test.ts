@@ -166,7 +166,8 @@ describe('durable grading', () => {
   });
 
   it('lets another worker finish with full marks after a worker is SIGKILLed in the stability window', async () => {
-    const speed = 20;
+    // Slow enough that the 30 s window (7.5 s here) outlasts the test noticing it on a busy machine.
+    const speed = 4;
     cluster = await startSimulatedCluster({ speed });
     services = await openTestServices({ jobAttempts: 3, backoffMs: 50 });
     const core = learner(cluster);
@@ -214,9 +215,10 @@ describe('durable grading', () => {
       );
       const row = await services.prisma.attempt.findUnique({
         where: { id },
-        select: { parkedUntil: true, nextStep: true },
+        select: { parkedUntil: true, nextStep: true, status: true },
       });
-      return deleted && row?.parkedUntil && row.nextStep === null ? true : undefined;
+      if (row?.status !== 'running') throw new Error('graded before the worker could be killed');
+      return deleted && row.parkedUntil && row.nextStep === null ? true : undefined;
     }, 'the deletion to be recorded and the window parked');
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));

@@ -249,7 +249,14 @@ export class JournalSession implements ClusterReader, GradingClock {
           resolve();
         },
       };
-      const stop = () => watch.finish();
+      // The run is over: a live watch this replay was following ends with it (so it is in the
+      // request log when the run's requests are counted), unless the run parks.
+      const stop = () => {
+        const feeder = this.feeders.get(id);
+        if (feeder === undefined || this.parked) return watch.finish();
+        feeder.abort();
+        void feeder.ended.then(() => watch.finish());
+      };
       if (signal.aborted) return resolve();
       signal.addEventListener('abort', stop, { once: true });
       this.replaying.add(watch);
