@@ -206,8 +206,8 @@ describe('durable grading', () => {
     );
     expect(nextStep).toMatchObject({ action: 'delete-pod', pod: 'my-pod', namespace: 'default' });
     await core.deleteNamespacedPod({ namespace: 'default', name: 'my-pod' });
-    // The deletion is in the journal and the attempt is parked for its stability window (no
-    // next step for the learner any more): kill the worker that holds its watch now.
+    // The deletion is in the journal: the stability window has begun. Kill the worker that
+    // holds the attempt (its job active or parked, its watch open) now.
     await until(async () => {
       const journal = await journalOf(id);
       const deleted = journal.some(
@@ -215,11 +215,11 @@ describe('durable grading', () => {
       );
       const row = await services.prisma.attempt.findUnique({
         where: { id },
-        select: { parkedUntil: true, nextStep: true, status: true },
+        select: { status: true },
       });
       if (row?.status !== 'running') throw new Error('graded before the worker could be killed');
-      return deleted && row.parkedUntil && row.nextStep === null ? true : undefined;
-    }, 'the deletion to be recorded and the window parked');
+      return deleted ? true : undefined;
+    }, 'the deletion to be recorded');
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
     expect((await services.attempts.find(id))?.status).toBe('running');
