@@ -134,6 +134,7 @@ const environment = {
   PORT: String(apiPort),
   HOST: '127.0.0.1',
   QUEUE_NAME: 'soak',
+  METRICS_PORT: '0',
   CLUSTER_SECRET_KEYS: `soak:${randomBytes(32).toString('base64')}`,
   OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',
   GRADING_TIME_SCALE: String(speed),

@@ -46,6 +46,7 @@ const environment = {
   LOG_LEVEL: 'warn',
   DATABASE_URL: databaseUrl,
   QUEUE_NAME: queueName,
+  METRICS_PORT: '0',
   CLUSTER_SECRET_KEYS: secretKeys,
   OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',
   WORKER_CONCURRENCY: '16',

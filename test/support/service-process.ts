@@ -31,7 +31,8 @@ export function startServiceProcess(
     options.command ?? process.execPath,
     options.args ?? ['--import', 'tsx', entry],
     {
-      env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'info', ...env },
+      // METRICS_PORT 0: a free port, so services of parallel test runs never collide on 9464.
+      env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'info', METRICS_PORT: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -186,6 +186,7 @@ describe('durable grading', () => {
           OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',
           GRADING_TIME_SCALE: String(speed),
           CLUSTER_REQUEST_TIMEOUT_MS: '2000',
+          METRICS_PORT: '0',
         },
         stdio: ['ignore', 'ignore', 'inherit'],
       });
