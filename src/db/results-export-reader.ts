@@ -125,7 +125,11 @@ const attemptSelect = `
                      'points', q.points_awarded::float8, 'maxPoints', q.points_possible::float8,
                      'matched', q.matched_concepts))
                      FROM quiz_answers q WHERE q.attempt_id = a.id), '{}'::json) AS quiz,
-         ARRAY[]::text[] AS overrides
+         -- The items whose value in force is an instructor's (the columns above already hold
+         -- it, since an override rewrites the row); superseded ones are only history.
+         ARRAY(SELECT DISTINCT o.target || ':' || o.target_id FROM result_overrides o
+                WHERE o.attempt_id = a.id AND o.superseded_at IS NULL
+                ORDER BY 1) AS overrides
     FROM attempts a`;
 
 function whereClause(filter: ResultsFilter): { sql: string; values: unknown[] } {

@@ -5,7 +5,7 @@ const itemResult = z.object({
   points: z.number(),
   maxPoints: z.number(),
   /** A check's outcome (passed, failed, error); absent for quiz questions. */
-  outcome: z.enum(['passed', 'failed', 'error']).optional(),
+  outcome: z.enum(['passed', 'failed', 'error', 'skipped']).optional(),
   /** Concepts matched in a free-text answer; absent for checks. */
   matched: z.array(z.string()).optional(),
 });
@@ -32,7 +32,7 @@ export const exportedAttemptSchema = z.object({
   quiz: z.record(z.string(), itemResult),
   /**
    * Ids of the checks and quiz questions whose result an instructor overrode (the check and
-   * quiz values above are then the overridden ones). Empty until overrides are stored.
+   * quiz values above are then the overridden ones), as `check:<id>` / `quiz:<id>`.
    */
   overrides: z.array(z.string()),
 });

@@ -103,6 +103,69 @@ describe('GET /v1/results/export', () => {
   });
 });
 
+describe('overrides in exports', () => {
+  it('name each overridden check and quiz answer, with the value in force in its column', async () => {
+    const teacher = await services.createTenantWithKey({ name: 'override-school' });
+    const [first, second] = await seedGradedAttempts(services.attempts, {
+      count: 2,
+      queueName: services.queueName,
+      tenantId: teacher.tenantId,
+      // Its own assessment, so the operator-wide CLI export below sees only first-pod's seven.
+      assessmentId: 'overridden-pod',
+    });
+    const overridden = first as SeededAttempt;
+    await teacher.api
+      .post(`/v1/attempts/${overridden.id}/overrides`)
+      .send({ target: 'check', targetId: 'kind-pod', points: 2, reason: 'typo', actor: 'ms-k' })
+      .expect(201);
+    await teacher.api
+      .post(`/v1/attempts/${overridden.id}/overrides`)
+      .send({
+        target: 'quiz',
+        targetId: 'pending-causes',
+        points: 1,
+        reason: 'vague',
+        actor: 'ms-k',
+      })
+      .expect(201);
+    // A second override of the same quiz answer supersedes the first: still one marker.
+    await teacher.api
+      .post(`/v1/attempts/${overridden.id}/overrides`)
+      .send({
+        target: 'quiz',
+        targetId: 'pending-causes',
+        points: 3,
+        reason: 'fair',
+        actor: 'ms-k',
+      })
+      .expect(201);
+
+    const csv = await teacher.api.get('/v1/results/export?format=csv').expect(200);
+    const rows: Row[] = parse(csv.text, { columns: true });
+    const row = rows.find((item) => item.attempt_id === overridden.id) as Row;
+    expect(row.overrides).toBe('check:kind-pod;quiz:pending-causes');
+    expect(Number(row['check:kind-pod'])).toBe(2);
+    expect(row['check:kind-pod:outcome']).toBe('passed');
+    expect(Number(row['quiz:pending-causes'])).toBe(3);
+    const untouched = rows.find((item) => item.attempt_id === second?.id) as Row;
+    expect(untouched.overrides).toBe('');
+
+    const perLearner = await teacher.api.get('/v1/results/export?per=learner').expect(200);
+    const learnerRow = (parse(perLearner.text, { columns: true }) as Row[]).find(
+      (item) => item.best_attempt_id === overridden.id,
+    ) as Row;
+    expect(learnerRow.overrides).toBe('check:kind-pod;quiz:pending-causes');
+
+    const jsonl = await teacher.api.get('/v1/results/export?format=jsonl').expect(200);
+    const line = jsonl.text
+      .trimEnd()
+      .split('\n')
+      .map((text) => JSON.parse(text))
+      .find((item) => item.id === overridden.id);
+    expect(line.overrides).toEqual(['check:kind-pod', 'quiz:pending-causes']);
+  });
+});
+
 describe('kubegrade export', () => {
   it('writes the same CSV from DATABASE_URL', async () => {
     const stdout = new PassThrough();
