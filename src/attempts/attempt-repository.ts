@@ -3,6 +3,7 @@ import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { AttemptGrade } from '../grading/attempt-grade.js';
 import { snapshotVersion } from '../results/results-repository.js';
 import { attemptEventSourceColumns, buildAttemptEvent } from './attempt-event.js';
+import type { AttemptSummarySource } from './attempt-view.js';
 
 /** What the learner should do while grading waits on them, as stored by a parked run. */
 export const nextStepSchema = z.object({
@@ -35,6 +36,16 @@ export interface NewAttempt {
 }
 
 export type AttemptStatus = 'queued' | 'running' | 'graded' | 'not_gradable';
+
+/** What GET /v1/attempts may narrow a tenant's attempts by; times select [after, before). */
+export interface AttemptListFilter {
+  assessmentId?: string | undefined;
+  courseId?: string | undefined;
+  learnerId?: string | undefined;
+  status?: AttemptStatus | undefined;
+  receivedAfter?: Date | undefined;
+  receivedBefore?: Date | undefined;
+}
 
 export interface StoredAttempt {
   id: string;
@@ -179,6 +190,63 @@ export class AttemptRepository {
   /** One tenant's attempt; another tenant's id reads exactly like one that does not exist. */
   async findForTenant(tenantId: string, id: string): Promise<StoredAttempt | null> {
     return this.findWhere({ id, tenantId });
+  }
+
+  /**
+   * One page of a tenant's attempts, newest first (receivedAt desc, then id desc so that equal
+   * times still have one order), starting after `after`. Served by the (tenant_id, received_at,
+   * id) index; the other filters narrow the rows it walks.
+   */
+  async listForTenant(options: {
+    tenantId: string;
+    filter: AttemptListFilter;
+    after: { receivedAt: Date; id: string } | undefined;
+    limit: number;
+  }): Promise<AttemptSummarySource[]> {
+    const { filter, after } = options;
+    const receivedAt = {
+      ...(filter.receivedAfter ? { gte: filter.receivedAfter } : {}),
+      ...(filter.receivedBefore ? { lt: filter.receivedBefore } : {}),
+    };
+    const rows = await this.prisma.attempt.findMany({
+      where: {
+        tenantId: options.tenantId,
+        ...(filter.assessmentId === undefined ? {} : { assessmentId: filter.assessmentId }),
+        ...(filter.courseId === undefined ? {} : { courseId: filter.courseId }),
+        ...(filter.learnerId === undefined ? {} : { learnerId: filter.learnerId }),
+        ...(filter.status === undefined ? {} : { status: filter.status }),
+        ...(Object.keys(receivedAt).length > 0 ? { receivedAt } : {}),
+        ...(after
+          ? {
+              OR: [
+                { receivedAt: { lt: after.receivedAt } },
+                { receivedAt: after.receivedAt, id: { lt: after.id } },
+              ],
+            }
+          : {}),
+      },
+      orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],
+      take: options.limit,
+      select: {
+        id: true,
+        assessmentId: true,
+        assessmentVersion: true,
+        learnerId: true,
+        courseId: true,
+        status: true,
+        score: true,
+        maxScore: true,
+        passed: true,
+        notGradableCode: true,
+        receivedAt: true,
+        finishedAt: true,
+      },
+    });
+    return rows.map((row) => ({
+      ...row,
+      score: toNumber(row.score),
+      maxScore: toNumber(row.maxScore),
+    }));
   }
 
   /** Any attempt, whatever its tenant: for the worker, which grades what the queue hands it. */

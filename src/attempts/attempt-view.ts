@@ -1,42 +1,84 @@
+import { z } from 'zod';
 import type { StoredAttempt } from './attempt-repository.js';
 
-/** The public JSON shape of an attempt: what GET /v1/attempts/:id answers. */
-export interface AttemptView {
-  id: string;
-  assessmentId: string;
-  assessmentVersion: string;
-  learnerId: string;
-  courseId: string | null;
-  status: StoredAttempt['status'];
-  /** The attempt asked to be graded without a cluster: its cluster checks were skipped. */
-  gradeWithoutCluster: boolean;
-  score: number | null;
-  maxScore: number | null;
-  passed: boolean | null;
-  notGradableReason: string | null;
+export const attemptStatuses = ['queued', 'running', 'graded', 'not_gradable'] as const;
+
+const instant = z.iso.datetime();
+
+/** One attempt in GET /v1/attempts: what a list needs, without per-check results. */
+export const attemptSummarySchema = z.object({
+  id: z.uuid(),
+  assessmentId: z.string(),
+  assessmentVersion: z.string(),
+  learnerId: z.string(),
+  courseId: z.string().nullable(),
+  status: z.enum(attemptStatuses),
+  score: z.number().nullable(),
+  maxScore: z.number().nullable(),
+  passed: z.boolean().nullable(),
   /** Stable code of why it is not gradable (CLUSTER_NOT_READABLE, KUBECONFIG_REJECTED...). */
-  notGradableCode: string | null;
+  notGradableCode: z.string().nullable(),
+  receivedAt: instant,
+  finishedAt: instant.nullable(),
+  /** Where the whole attempt is read: GET /v1/attempts/{id}. */
+  href: z.string(),
+});
+export type AttemptSummary = z.infer<typeof attemptSummarySchema>;
+
+/** The public JSON shape of an attempt: what GET /v1/attempts/:id answers. */
+export const attemptViewSchema = z.object({
+  id: z.uuid(),
+  assessmentId: z.string(),
+  assessmentVersion: z.string(),
+  learnerId: z.string(),
+  courseId: z.string().nullable(),
+  status: z.enum(attemptStatuses),
+  /** The attempt asked to be graded without a cluster: its cluster checks were skipped. */
+  gradeWithoutCluster: z.boolean(),
+  score: z.number().nullable(),
+  maxScore: z.number().nullable(),
+  passed: z.boolean().nullable(),
+  notGradableReason: z.string().nullable(),
+  /** Stable code of why it is not gradable (CLUSTER_NOT_READABLE, KUBECONFIG_REJECTED...). */
+  notGradableCode: z.string().nullable(),
   /**
    * What the learner should do now, while grading waits on them: for first-pod, once the
    * running moment is recorded, `{ action: 'delete-pod', pod, namespace, until }`.
    */
-  nextStep: { action: 'delete-pod'; pod: string; namespace: string; until: string } | null;
-  receivedAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
+  nextStep: z
+    .object({
+      action: z.literal('delete-pod'),
+      pod: z.string(),
+      namespace: z.string(),
+      until: instant,
+    })
+    .nullable(),
+  receivedAt: instant,
+  startedAt: instant.nullable(),
+  finishedAt: instant.nullable(),
   /** While queued: 1 = the next attempt a worker takes; null otherwise (or when unknown). */
-  queuePosition: number | null;
-  checks: Array<{
-    id: string;
-    title: string;
-    outcome: 'passed' | 'failed' | 'error' | 'skipped';
-    points: number;
-    maxPoints: number;
-    message: string;
-    hint: string | null;
-  }>;
-  quiz: Array<{ questionId: string; points: number; maxPoints: number; matchedConcepts: string[] }>;
-}
+  queuePosition: z.number().int().positive().nullable(),
+  checks: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      outcome: z.enum(['passed', 'failed', 'error', 'skipped']),
+      points: z.number(),
+      maxPoints: z.number(),
+      message: z.string(),
+      hint: z.string().nullable(),
+    }),
+  ),
+  quiz: z.array(
+    z.object({
+      questionId: z.string(),
+      points: z.number(),
+      maxPoints: z.number(),
+      matchedConcepts: z.array(z.string()),
+    }),
+  ),
+});
+export type AttemptView = z.infer<typeof attemptViewSchema>;
 
 export function toAttemptView(
   attempt: StoredAttempt,
@@ -78,5 +120,40 @@ export function toAttemptView(
       maxPoints: answer.maxPoints,
       matchedConcepts: answer.matchedConcepts,
     })),
+  };
+}
+
+/** The fields of an attempt that GET /v1/attempts lists. */
+export type AttemptSummarySource = Pick<
+  StoredAttempt,
+  | 'id'
+  | 'assessmentId'
+  | 'assessmentVersion'
+  | 'learnerId'
+  | 'courseId'
+  | 'status'
+  | 'score'
+  | 'maxScore'
+  | 'passed'
+  | 'notGradableCode'
+  | 'receivedAt'
+  | 'finishedAt'
+>;
+
+export function toAttemptSummary(attempt: AttemptSummarySource): AttemptSummary {
+  return {
+    id: attempt.id,
+    assessmentId: attempt.assessmentId,
+    assessmentVersion: attempt.assessmentVersion,
+    learnerId: attempt.learnerId,
+    courseId: attempt.courseId,
+    status: attempt.status,
+    score: attempt.score,
+    maxScore: attempt.maxScore,
+    passed: attempt.passed,
+    notGradableCode: attempt.notGradableCode,
+    receivedAt: attempt.receivedAt.toISOString(),
+    finishedAt: attempt.finishedAt?.toISOString() ?? null,
+    href: `/v1/attempts/${attempt.id}`,
   };
 }

@@ -7,6 +7,8 @@ import type { LinkUrls } from '../links/link-urls.js';
 import { attemptRequestSchema } from './attempt-request.js';
 import type { AttemptRepository } from './attempt-repository.js';
 import { toAttemptView } from './attempt-view.js';
+import { listAttempts } from './list-attempts.js';
+import { parseListAttemptsQuery } from './list-attempts-query.js';
 import { readAttempt } from './read-attempt.js';
 import { submitAttempt, type SubmitAttemptDependencies } from './submit-attempt.js';
 
@@ -44,6 +46,11 @@ export function createAttemptsRouter(
         location: `/v1/attempts/${submitted.id}`,
         feedbackUrl: feedback.url,
       });
+  });
+
+  router.get('/', requireScope('attempts:read'), async (req, res) => {
+    const query = parseListAttemptsQuery({ ...req.query });
+    res.json(await listAttempts(deps, { tenantId: principalOf(res).tenantId, query }));
   });
 
   router.get('/:id', requireScope('results:read'), async (req, res) => {

@@ -37,6 +37,8 @@ export const errorCodes = [
   'LINK_INVALID',
   'ATTEMPT_NOT_GRADED',
   'OVERRIDE_TARGET_NOT_FOUND',
+  'QUERY_INVALID',
+  'CURSOR_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

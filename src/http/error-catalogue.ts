@@ -37,6 +37,9 @@ export const httpStatusByCode: Record<ErrorCode, number> = {
   LINK_INVALID: 403,
   ATTEMPT_NOT_GRADED: 409,
   OVERRIDE_TARGET_NOT_FOUND: 404,
+  // A list's query string: the request is well-formed HTTP, its filters or cursor are not usable.
+  QUERY_INVALID: 422,
+  CURSOR_INVALID: 422,
 };
 
 /**
