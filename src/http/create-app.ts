@@ -7,6 +7,8 @@ import { createAttemptsRouter } from '../attempts/attempts-router.js';
 import type { SubmitAttemptDependencies } from '../attempts/submit-attempt.js';
 import type { LinkSigner } from '../links/signed-links.js';
 import { createLinkUrls } from '../links/link-urls.js';
+import { createInstructorLinksRouter } from '../links/instructor-links-router.js';
+import type { PagesDependencies } from '../pages/pages-router.js';
 import type { Logger } from '../logging/logger.js';
 import type { PrincipalCache } from '../tenants/authenticate-api-key.js';
 import type { TenantRepository } from '../tenants/tenant-repository.js';
@@ -76,6 +78,8 @@ export interface AppDependencies {
   queuePosition?: (attemptId: string) => Promise<number | undefined>;
   /** Stored results for GET /v1/results/export. */
   results?: ResultsSource;
+  /** Aggregates for the instructor views (/instructor/<JWT>); not served without it. */
+  instructorReports?: PagesDependencies['instructorReports'];
   /** The grading queues shown on the operator dashboard at /admin/queues. */
   dashboardQueues?: GradingQueue[];
   /** Operator endpoints (dashboard, export) need it; unset, they answer 401. */
@@ -149,6 +153,7 @@ export function createApp(deps: AppDependencies): Express {
       links: deps.links,
       logger: deps.logger,
       ...(deps.liveUpdates ? { liveUpdates: deps.liveUpdates } : {}),
+      ...(deps.instructorReports ? { instructorReports: deps.instructorReports } : {}),
     }),
   );
 
@@ -184,6 +189,7 @@ export function createApp(deps: AppDependencies): Express {
       }),
     );
   }
+  api.use(createInstructorLinksRouter({ catalog: deps.catalog, linkUrls }));
   if (deps.webhooks) api.use('/webhooks', createWebhooksRouter(deps.webhooks));
   if (lti) api.use('/lti', createLtiRouter(lti));
   api.use(createResultChangesRouter({ ...deps, results: deps.resultHistory }));

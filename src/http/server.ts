@@ -68,6 +68,7 @@ export async function startApiServer(
     queuePosition: (attemptId) =>
       queuePosition({ redis: services.redis, queue: services.queue, jobId: attemptId }),
     results: services.results,
+    instructorReports: services.instructorReports,
     dashboardQueues: [services.queue],
     ...(config.http.adminToken === undefined ? {} : { adminToken: config.http.adminToken }),
     metrics: services.metrics,

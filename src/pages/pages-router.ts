@@ -15,6 +15,9 @@ import {
 import { renderFeedbackPage } from './feedback/feedback-page.js';
 import { loadFeedbackPage } from './feedback/load-feedback-page.js';
 import { renderMessagePage } from './layout.js';
+import { readFilterForm, reportFilterOf } from './instructor/instructor-filters.js';
+import { renderInstructorPage } from './instructor/instructor-page.js';
+import type { InstructorReport, InstructorReportFilter } from '../results/instructor-report.js';
 
 export interface PagesDependencies {
   attempts: AttemptRepository;
@@ -23,6 +26,8 @@ export interface PagesDependencies {
   links: LinkSigner;
   logger: Logger;
   liveUpdates?: Partial<LiveUpdateLimits>;
+  /** The instructor views' aggregates; without it /instructor/... is not served. */
+  instructorReports?: { read(filter: InstructorReportFilter): Promise<InstructorReport> };
 }
 
 /**
@@ -63,6 +68,30 @@ export function createPagesRouter(deps: PagesDependencies): Router {
       await stream(req, res, () => loadFeedbackPage(deps, { attemptId: grant.attemptId }));
     });
   });
+
+  const reports = deps.instructorReports;
+  if (reports) {
+    // The link names the tenant and assessment (and course); the query only narrows them.
+    router.get('/instructor/:token', async (req, res) => {
+      await asPage(res, async () => {
+        const grant = await deps.links.readInstructorToken(req.params.token);
+        const form = readFilterForm(req.query);
+        const report = await reports.read(reportFilterOf(grant, form));
+        res
+          .set('Cache-Control', 'no-store')
+          .type('html')
+          .send(
+            renderInstructorPage({
+              grant,
+              form,
+              report,
+              assessment: deps.catalog.get(grant.assessmentId),
+              pageUrl: `/instructor/${encodeURIComponent(req.params.token)}`,
+            }),
+          );
+      });
+    });
+  }
 
   return router;
 }

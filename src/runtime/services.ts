@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import pg from 'pg';
+import { InstructorReportReader } from '../db/instructor-report-reader.js';
 import { ResultsExportReader } from '../db/results-export-reader.js';
 import {
   loadAssessmentCatalog,
@@ -43,6 +44,8 @@ export interface Services {
   outboundPolicy: OutboundPolicy;
   /** Streams stored results for exports (plain SQL batches; Prisma cannot stream). */
   results: ResultsExportReader;
+  /** The instructor views' aggregates, on the export's pool. */
+  instructorReports: InstructorReportReader;
   /** This process's Prometheus series (served at /metrics). */
   metrics: KubegradeMetrics;
   /** Counts of the grading queue by state, straight from BullMQ. */
@@ -115,6 +118,7 @@ export async function openServices(
     catalog,
     attempts: new AttemptRepository(prisma),
     results: new ResultsExportReader(exportPool),
+    instructorReports: new InstructorReportReader(exportPool),
     observations: new ObservationStore(prisma),
     tenants: new TenantRepository(prisma),
     resultHistory: new ResultsRepository(prisma),

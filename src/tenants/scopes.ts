@@ -4,7 +4,7 @@ import { z } from 'zod';
  * What an API key may do. Each route names the one scope it needs (see README, "Authentication"):
  * - `attempts:write`    submit attempts (POST /v1/attempts)
  * - `attempts:read`     list attempts with their status and score (GET /v1/attempts)
- * - `results:read`      read one attempt's full result: checks, feedback, quiz (GET /v1/attempts/:id)
+ * - `results:read`      read one attempt's full result: checks, feedback, quiz (GET /v1/attempts/:id); export results; issue instructor links (POST /v1/instructor-links)
  * - `results:write`     override one check or quiz answer of an attempt (POST /v1/attempts/:id/overrides)
  * - `assessments:admin` regrade an assessment's attempts (POST /v1/regrades); manage the tenant's integration settings (webhooks, LTI registrations)
  */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
 import pg from 'pg';
+import { InstructorReportReader } from '../../src/db/instructor-report-reader.js';
 import { ResultsExportReader } from '../../src/db/results-export-reader.js';
 import { queuePosition } from '../../src/queue/queue-position.js';
 import {
@@ -217,6 +218,7 @@ export async function openTestServices(
     ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
     queuePosition: (attemptId) => queuePosition({ redis: producer, queue, jobId: attemptId }),
     results: new ResultsExportReader(exportPool),
+    instructorReports: new InstructorReportReader(exportPool),
     dashboardQueues: [queue],
     adminToken: testAdminToken,
   });

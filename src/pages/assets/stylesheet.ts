@@ -65,5 +65,14 @@ form.filters { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: end
 form.filters label { display: flex; flex-direction: column; font-size: .9rem; }
 input, select, button { font: inherit; padding: .25rem .4rem; }
 button { background: var(--accent); color: #ffffff; border: 0; border-radius: 4px; padding: .35rem .9rem; }
+main.wide { max-width: 68rem; }
+h4 { font-size: 1rem; margin: .75rem 0 .25rem; }
+dl.figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr)); gap: .5rem; margin: 0; }
+dl.figures div { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .75rem; }
+dl.figures dt { color: var(--muted); font-size: .9rem; }
+dl.figures dd { margin: 0; font-weight: 600; }
+figure.chart { margin: 0 0 1rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+svg.bars { width: 100%; height: auto; display: block; }
 @media (max-width: 30rem) { main { padding: .75rem; } h1 { font-size: 1.35rem; } }
 `;
