@@ -1,5 +1,5 @@
 import type { AssessmentFile } from './format/assessment-file.js';
-import { clusterCheckKinds, type ClusterCheckKind } from './format/cluster-checks.js';
+import { checkKindOf } from '../grading/checks/check-kind-registry.js';
 
 /** A loaded, validated rubric version, as the grader and the API use it. */
 export interface Assessment extends AssessmentFile {
@@ -11,8 +11,9 @@ export interface Assessment extends AssessmentFile {
   maxScore: number;
 }
 
-export function isClusterCheckKind(kind: string): kind is ClusterCheckKind {
-  return (clusterCheckKinds as readonly string[]).includes(kind);
+/** Whether a check of this (built-in) kind looks at the learner's cluster. */
+export function isClusterCheckKind(kind: string): boolean {
+  return checkKindOf(kind).readsCluster;
 }
 
 /** Whether grading this assessment needs access to the learner's cluster. */
@@ -32,28 +33,12 @@ export function roundToHundredths(value: number): number {
 
 /**
  * An upper bound, in cluster seconds, on how long grading may wait on the learner's cluster
- * (every check's timeouts and windows added up; the real wait is usually far shorter). A
- * worker's job time limit should exceed it, divided by the grading time scale.
+ * (every check's longest wait, as its kind's module says, added up; the real wait is usually
+ * far shorter). A worker's job time limit should exceed it, divided by the grading time scale.
  */
 export function longestClusterWaitSeconds(assessment: Pick<AssessmentFile, 'checks'>): number {
-  return assessment.checks.reduce((total, check) => {
-    switch (check.kind) {
-      case 'pod-phase':
-      case 'eventually':
-      case 'logs-contain':
-        return total + check.timeoutSeconds;
-      case 'stable':
-        return total + check.durationSeconds;
-      case 'timeline':
-        return (
-          total +
-          check.timeoutSeconds +
-          (check.deleted === undefined
-            ? 0
-            : check.deleted.waitForDeletionSeconds + check.deleted.notRecreatedWithinSeconds)
-        );
-      default:
-        return total;
-    }
-  }, 0);
+  return assessment.checks.reduce(
+    (total, check) => total + checkKindOf(check.kind).longestWaitSeconds(check),
+    0,
+  );
 }

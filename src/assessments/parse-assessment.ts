@@ -3,7 +3,8 @@ import { constructFromEvents, parseEvents, YAMLException, type Event } from 'js-
 import type { z } from 'zod';
 import { AppError } from '../errors/app-error.js';
 import { computeMaxScore, type Assessment } from './assessment.js';
-import { assessmentFile } from './format/assessment-file.js';
+import type { CheckKinds } from '../grading/checks/check-kind-registry.js';
+import { assessmentFile, buildAssessmentFileSchema } from './format/assessment-file.js';
 import { formatPath } from './format-path.js';
 import { mapYamlSourceLines } from './yaml-source-lines.js';
 
@@ -23,10 +24,17 @@ export interface ParseAssessmentOptions {
   file: string;
   /** When given (the folder name), the file's `id` must equal it. */
   expectedId?: string;
+  /** Check kinds beyond the built-in ones (a kind under development, a test fixture). */
+  checkKinds?: CheckKinds;
 }
 
 /** Validates an assessment file; throws `ASSESSMENT_INVALID` with every issue found. */
-export function parseAssessment({ bytes, file, expectedId }: ParseAssessmentOptions): Assessment {
+export function parseAssessment({
+  bytes,
+  file,
+  expectedId,
+  checkKinds,
+}: ParseAssessmentOptions): Assessment {
   const text = new TextDecoder('utf-8').decode(bytes);
   const events = parseYamlEvents(text, file);
   const lines = mapYamlSourceLines(text, events);
@@ -41,7 +49,8 @@ export function parseAssessment({ bytes, file, expectedId }: ParseAssessmentOpti
     ]);
   }
 
-  const result = assessmentFile.safeParse(documents[0] ?? null);
+  const schema = checkKinds === undefined ? assessmentFile : buildAssessmentFileSchema(checkKinds);
+  const result = schema.safeParse(documents[0] ?? null);
   if (!result.success) {
     throw invalid(
       file,

@@ -1,11 +1,9 @@
-import {
-  isClusterCheckKind,
-  roundToHundredths,
-  type Assessment,
-} from '../assessments/assessment.js';
+import { roundToHundredths, type Assessment } from '../assessments/assessment.js';
 import type { AttemptGrade, AttemptSubmission, CheckGrade, EvidenceItem } from './attempt-grade.js';
 import type { CheckContext } from './checks/check-context.js';
+import { readsCluster, type CheckKinds } from './checks/check-kind-registry.js';
 import { skippedClusterCheck } from './checks/skipped-cluster-check.js';
+import { expectedImagesOf } from './diagnosis/expected-images.js';
 import type { ClusterReader } from './cluster-reader.js';
 import { systemClock, type GradingClock } from './grading-clock.js';
 import type { OnGradingWait } from './grading-wait.js';
@@ -39,6 +37,8 @@ export interface GradeAttemptOptions {
    * stability window), for a command line's countdown. Never changes the grading.
    */
   onWaiting?: OnGradingWait;
+  /** The check kinds the rubric was loaded with, when not only the built-in ones. */
+  checkKinds?: CheckKinds;
 }
 
 /**
@@ -61,6 +61,7 @@ export async function gradeAttempt({
   park,
   onAwaiting,
   onWaiting,
+  checkKinds,
 }: GradeAttemptOptions): Promise<AttemptGrade> {
   const manifest = readSubmittedManifest(submission.manifest);
   const evidence: EvidenceItem[] = [manifestEvidence(manifest)];
@@ -83,7 +84,7 @@ export async function gradeAttempt({
           ...(announceAwaiting === undefined ? {} : { onAwaiting: announceAwaiting }),
         });
   const context: CheckContext = {
-    assessment,
+    rubric: { inputs: assessment.inputs, expectedImages: expectedImagesOf(assessment) },
     manifest,
     clock,
     namespace: namespace ?? assessment.inputs.namespace,
@@ -99,9 +100,9 @@ export async function gradeAttempt({
     for (const check of assessment.checks) {
       signal?.throwIfAborted();
       const grade =
-        submission.gradeWithoutCluster === true && isClusterCheckKind(check.kind)
+        submission.gradeWithoutCluster === true && readsCluster(check, checkKinds)
           ? skippedClusterCheck(check)
-          : await runCheck(check, context);
+          : await runCheck(check, context, checkKinds);
       checks.push(grade);
       onCheckGraded?.(grade);
     }

@@ -1,14 +1,18 @@
-import type { Check } from '../assessments/format/assessment-file.js';
+import type { CheckBase } from '../assessments/format/check-base.js';
 import type { CheckGrade } from './attempt-grade.js';
 import { composeCheckMessage } from './checks/check-message.js';
 import type { CheckContext } from './checks/check-context.js';
-import { runnerFor } from './checks/check-runners.js';
+import { checkKindOf, type CheckKinds } from './checks/check-kind-registry.js';
 import type { CheckVerdict } from './checks/check-verdict.js';
 import { ClusterReadError } from './cluster-read-error.js';
 
 /** Runs one check and turns its verdict into the stored result: points, message, hint. */
-export async function runCheck(check: Check, context: CheckContext): Promise<CheckGrade> {
-  const verdict = await runSafely(check, context);
+export async function runCheck(
+  check: CheckBase,
+  context: CheckContext,
+  kinds?: CheckKinds,
+): Promise<CheckGrade> {
+  const verdict = await runSafely(check, context, kinds);
   const grade: CheckGrade = {
     id: check.id,
     title: check.title,
@@ -26,9 +30,14 @@ export async function runCheck(check: Check, context: CheckContext): Promise<Che
   return grade;
 }
 
-async function runSafely(check: Check, context: CheckContext): Promise<CheckVerdict> {
+async function runSafely(
+  check: CheckBase,
+  context: CheckContext,
+  kinds: CheckKinds | undefined,
+): Promise<CheckVerdict> {
   try {
-    return await runnerFor(check)(check, context);
+    // The loader parsed `check` with this kind's own schema, so it is what the runner takes.
+    return await checkKindOf(check.kind, kinds).run(check, context);
   } catch (error) {
     // Not being able to read the cluster is the grader's problem, never the learner's mistake.
     if (error instanceof ClusterReadError) {

@@ -2,7 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildAssessmentJsonSchema } from '../../src/assessments/assessment-json-schema.js';
 import { defaultAssessmentsDirectory } from '../../src/assessments/default-assessments-directory.js';
-import { clusterCheckKinds } from '../../src/assessments/format/cluster-checks.js';
+import { builtInCheckKinds } from '../../src/grading/checks/built-in-check-kinds.js';
+
+const clusterCheckKinds = builtInCheckKinds
+  .filter((kind) => kind.readsCluster)
+  .map((kind) => kind.kind);
 
 describe('assessments/assessment.schema.json', () => {
   it('is what the zod schema generates (run scripts/write-assessment-schema.ts after changing the format)', async () => {

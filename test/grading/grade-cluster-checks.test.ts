@@ -1,4 +1,8 @@
-import { clusterCheckKinds } from '../../src/assessments/format/cluster-checks.js';
+import { builtInCheckKinds } from '../../src/grading/checks/built-in-check-kinds.js';
+
+const clusterCheckKinds = builtInCheckKinds
+  .filter((kind) => kind.readsCluster)
+  .map((kind) => kind.kind);
 import { longestClusterWaitSeconds, requiresCluster } from '../../src/assessments/assessment.js';
 import { ClusterReadError } from '../../src/grading/cluster-read-error.js';
 import type { ClusterReader } from '../../src/grading/cluster-reader.js';

@@ -1,53 +1,67 @@
 import { z } from 'zod';
-import { clusterChecks } from './cluster-checks.js';
+import {
+  builtInCheckKinds,
+  type BuiltInCheckKinds,
+} from '../../grading/checks/built-in-check-kinds.js';
+import type { AnyCheckKindModule, CheckOf } from '../../grading/checks/check-kind.js';
+import { assessmentInputs } from './assessment-inputs.js';
 import { nonEmptyText, slugId } from './identifiers.js';
-import { manifestCheck } from './manifest-check.js';
 import { quizQuestion, type QuizQuestion } from './quiz-question.js';
 
-/** What the learner hands in and where the grader looks. */
-export const assessmentInputs = z.strictObject({
-  /** The file name the lesson asks for, e.g. `my-pod.yaml` (shown to learners and integrations). */
-  manifest: nonEmptyText,
-  namespace: nonEmptyText.default('default'),
-  /** Lets the grader skip TLS verification for this assessment's clusters (security review needed). */
-  allowInsecureTls: z.boolean().default(false),
-});
-export type AssessmentInputs = z.infer<typeof assessmentInputs>;
+export { assessmentInputs, type AssessmentInputs } from './assessment-inputs.js';
 
-export const check = z.discriminatedUnion('kind', [manifestCheck, ...clusterChecks]);
-export type Check = z.infer<typeof check>;
+/** A check of any built-in kind, as the loader returns it. */
+export type Check = CheckOf<BuiltInCheckKinds>;
 export type CheckKind = Check['kind'];
 
-/** The contents of `assessments/<id>/assessment.yaml`. */
-export const assessmentFile = z
-  .strictObject({
-    /** Must equal the folder name. */
-    id: slugId,
-    /** Semantic version, quoted or not: `1.0.0`. A new version for any change to scoring. */
-    version: z
-      .string({ error: 'Use a version like "1.0.0" (quoted if YAML reads it as a number)' })
-      .regex(/^\d+\.\d+\.\d+$/, 'Use a version like "1.0.0"'),
-    title: nonEmptyText.max(300),
-    summary: nonEmptyText,
-    /** Fraction of the maximum score needed to pass, from 0 to 1 (0.7 = 70 %). */
-    passingScore: z.number().min(0).max(1),
-    timeLimitMinutes: z.number().int().positive(),
-    inputs: assessmentInputs,
-    checks: z.array(check).min(1),
-    quiz: z.array(quizQuestion).default([]),
-  })
-  .superRefine((file, context) => {
-    reportDuplicateIds(file.checks, ['checks'], context);
-    reportDuplicateIds(file.quiz, ['quiz'], context);
-    file.quiz.forEach((question, index) =>
-      checkQuestionConsistency(question, ['quiz', index], context),
-    );
-  })
-  .meta({
-    title: 'kubegrade assessment',
-    description: 'A rubric: checks on the manifest and cluster, and a quiz.',
-  });
+/**
+ * The schema of `assessments/<id>/assessment.yaml` for a set of check kinds: the `checks` list
+ * is the union of the kinds' own schemas, so a kind defined as one module (see
+ * src/grading/checks/check-kind.ts) is accepted, typed and described by the JSON Schema.
+ */
+export function buildAssessmentFileSchema<Modules extends readonly AnyCheckKindModule[]>(
+  kinds: Modules,
+) {
+  const [first, ...rest] = kinds.map(
+    (kind) => kind.schema as z.ZodObject<{ kind: z.ZodLiteral<string> }>,
+  );
+  if (first === undefined) throw new Error('An assessment format needs at least one check kind');
+  const check = z.discriminatedUnion('kind', [first, ...rest]) as unknown as z.ZodType<
+    CheckOf<Modules>,
+    unknown
+  >;
+  return z
+    .strictObject({
+      /** Must equal the folder name. */
+      id: slugId,
+      /** Semantic version, quoted or not: `1.0.0`. A new version for any change to scoring. */
+      version: z
+        .string({ error: 'Use a version like "1.0.0" (quoted if YAML reads it as a number)' })
+        .regex(/^\d+\.\d+\.\d+$/, 'Use a version like "1.0.0"'),
+      title: nonEmptyText.max(300),
+      summary: nonEmptyText,
+      /** Fraction of the maximum score needed to pass, from 0 to 1 (0.7 = 70 %). */
+      passingScore: z.number().min(0).max(1),
+      timeLimitMinutes: z.number().int().positive(),
+      inputs: assessmentInputs,
+      checks: z.array(check).min(1),
+      quiz: z.array(quizQuestion).default([]),
+    })
+    .superRefine((file, context) => {
+      reportDuplicateIds(file.checks, ['checks'], context);
+      reportDuplicateIds(file.quiz, ['quiz'], context);
+      file.quiz.forEach((question, index) =>
+        checkQuestionConsistency(question, ['quiz', index], context),
+      );
+    })
+    .meta({
+      title: 'kubegrade assessment',
+      description: 'A rubric: checks on the manifest and cluster, and a quiz.',
+    });
+}
 
+/** The contents of `assessments/<id>/assessment.yaml`, with the built-in check kinds. */
+export const assessmentFile = buildAssessmentFileSchema(builtInCheckKinds);
 export type AssessmentFile = z.infer<typeof assessmentFile>;
 
 type Path = (string | number)[];

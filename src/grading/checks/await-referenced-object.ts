@@ -1,4 +1,4 @@
-import type { ObjectReference } from '../../assessments/format/cluster-checks.js';
+import type { ObjectReference } from '../../assessments/format/cluster-check-fields.js';
 import type { KubeObject } from '../cluster-reader.js';
 import type { ClusterCheckContext } from './cluster-check-unavailable.js';
 import { findReferencedObject } from './referenced-object.js';

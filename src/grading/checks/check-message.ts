@@ -1,11 +1,11 @@
-import type { Check } from '../../assessments/format/assessment-file.js';
+import type { CheckBase } from '../../assessments/format/check-base.js';
 import type { CheckVerdict } from './check-verdict.js';
 
 /**
  * The learner-facing message: the author's feedback for this outcome (and failure mode), then
  * the grader's own explanation of what it expected and found.
  */
-export function composeCheckMessage(check: Check, verdict: CheckVerdict): string {
+export function composeCheckMessage(check: CheckBase, verdict: CheckVerdict): string {
   const explanation =
     verdict.explanation === undefined ? undefined : asSentence(verdict.explanation);
   switch (verdict.outcome) {

@@ -1,14 +1,13 @@
-import type { FailureMode } from '../../assessments/format/check-base.js';
-
 /**
  * What a check runner concludes, before points and feedback texts are attached.
  * `explanation` is a plain-words clause saying what was expected and what was found.
+ * `Mode` is the runner's kind's own failure modes (see check-kind.ts).
  */
-export type CheckVerdict =
+export type CheckVerdict<Mode extends string = string> =
   | { outcome: 'passed'; explanation?: string; details?: Record<string, unknown> }
   | {
       outcome: 'failed';
-      failureMode: FailureMode;
+      failureMode: Mode;
       explanation: string;
       details?: Record<string, unknown>;
     }

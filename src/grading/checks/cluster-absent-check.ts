@@ -1,10 +1,16 @@
-import type { ClusterAbsentCheck } from '../../assessments/format/cluster-checks.js';
-import { requiringCluster } from './cluster-check-unavailable.js';
+import type { z } from 'zod';
+import { objectReference } from '../../assessments/format/cluster-check-fields.js';
+import { defineClusterCheckKind } from './check-kind.js';
 import { describeReference, findReferencedObject } from './referenced-object.js';
 
 /** No object matches the reference now. */
-export const runClusterAbsentCheck = requiringCluster<ClusterAbsentCheck>(
-  async (check, context) => {
+export const clusterAbsentCheckKind = defineClusterCheckKind({
+  kind: 'cluster-absent',
+  failureModes: ['object-present'],
+  fields: {
+    object: objectReference,
+  },
+  run: async (check, context) => {
     const object = await findReferencedObject(check.object, context, { fresh: true });
     const subject = describeReference(check.object, context.namespace);
     if (object === undefined) return { outcome: 'passed', explanation: `${subject}: none exists` };
@@ -16,4 +22,5 @@ export const runClusterAbsentCheck = requiringCluster<ClusterAbsentCheck>(
       details: { name: object.metadata?.name ?? null, uid: object.metadata?.uid ?? null },
     };
   },
-);
+});
+export type ClusterAbsentCheck = z.output<typeof clusterAbsentCheckKind.schema>;

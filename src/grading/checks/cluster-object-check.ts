@@ -1,22 +1,34 @@
-import type { ClusterObjectCheck } from '../../assessments/format/cluster-checks.js';
+import type { z } from 'zod';
+import { matchingFailureModes } from '../../assessments/format/check-base.js';
+import {
+  expectFromManifest,
+  objectReference,
+} from '../../assessments/format/cluster-check-fields.js';
+import { expectedObject } from '../../assessments/format/expected-value.js';
+import { listKeyOverrides } from '../../assessments/format/manifest-check.js';
 import type { ExpectedObject } from '../../assessments/format/expected-value.js';
 import { describeMismatch } from '../matching/describe-mismatch.js';
 import { matchPartial } from '../matching/match-partial.js';
 import { mismatchDetail } from '../matching/mismatch-detail.js';
 import type { Mismatch } from '../matching/mismatch.js';
-import { requiringCluster } from './cluster-check-unavailable.js';
+import { defineClusterCheckKind } from './check-kind.js';
 import { expectationFromManifest } from './expectation-from-manifest.js';
 import { describeAbsence, describeReference, findReferencedObject } from './referenced-object.js';
 
 /** Mismatches spelled out in one message; the rest are in the details. */
 const mismatchesInMessage = 3;
 
-/**
- * The object exists now and partially matches `expect` and/or the learner's own manifest
- * (`expectFromManifest`): what the cluster runs is what was written, and what the lesson asks.
- */
-export const runClusterObjectCheck = requiringCluster<ClusterObjectCheck>(
-  async (check, context) => {
+/** The object exists now and matches `expect` (and/or the submitted manifest). */
+export const clusterObjectCheckKind = defineClusterCheckKind({
+  kind: 'cluster-object',
+  failureModes: ['object-absent', 'no-document', ...matchingFailureModes],
+  fields: {
+    object: objectReference,
+    expect: expectedObject.optional(),
+    expectFromManifest: expectFromManifest.optional(),
+    listKeys: listKeyOverrides.optional(),
+  },
+  run: async (check, context) => {
     const object = await findReferencedObject(check.object, context);
     if (object === undefined) {
       return {
@@ -73,7 +85,8 @@ export const runClusterObjectCheck = requiringCluster<ClusterObjectCheck>(
       },
     };
   },
-);
+});
+export type ClusterObjectCheck = z.output<typeof clusterObjectCheckKind.schema>;
 
 function describeFound(source: 'rubric' | 'manifest', mismatch: Mismatch): string {
   const text = describeMismatch(mismatch);

@@ -1,8 +1,7 @@
-import type { PodReference } from '../../assessments/format/cluster-checks.js';
+import type { PodReference } from '../../assessments/format/cluster-check-fields.js';
 import { ClusterReadError } from '../cluster-read-error.js';
 import { describeNamespacePods } from '../diagnosis/describe-namespace-pods.js';
 import { diagnosePodNotRunning } from '../diagnosis/diagnose-pod-not-running.js';
-import { expectedImagesOf } from '../diagnosis/expected-images.js';
 import { readEventList } from '../kubernetes/event-facts.js';
 import type { PodFacts } from '../kubernetes/pod-facts.js';
 import type { PodObserver } from '../observation/pod-observer.js';
@@ -39,7 +38,7 @@ export async function diagnoseFollowedPod(
   return diagnosePodNotRunning({
     pod,
     events,
-    expectedImages: expectedImagesOf(context.assessment),
+    expectedImages: context.rubric.expectedImages,
   });
 }
 

@@ -1,6 +1,7 @@
-import type { PodPhaseCheck } from '../../assessments/format/cluster-checks.js';
+import { z } from 'zod';
+import { podPhase, podReference, seconds } from '../../assessments/format/cluster-check-fields.js';
 import { readPodFacts, type PodFacts } from '../kubernetes/pod-facts.js';
-import { requiringCluster } from './cluster-check-unavailable.js';
+import { defineClusterCheckKind } from './check-kind.js';
 import {
   collectRunningEvidence,
   describeMissingPod,
@@ -9,81 +10,91 @@ import {
 } from './followed-pod.js';
 
 /**
- * The running moment: the Pod reaches the phase (with a Pod IP and a node when required)
- * within `timeoutSeconds` of the grader starting to follow it. A Pending Pod is watched, not
- * polled. When it is reached the Pod's uid is pinned: later checks (its deletion) are about
- * that Pod.
+ * The Pod reaches `phase` within the timeout, optionally with a Pod IP and a node. The timeout
+ * counts from when the grader started following the Pod, so checks sharing it do not add up.
  */
-export const runPodPhaseCheck = requiringCluster<PodPhaseCheck>(async (check, context) => {
-  const observer = await followPod(check.pod, context);
-  const deadline = new Date(observer.followingSince.getTime() + check.timeoutSeconds * 1000);
-  if (check.phase === 'Running') {
-    context.onWaiting?.({
-      action: 'pod-running',
-      pod: observer.name,
-      namespace: observer.namespace,
-      deadline,
-    });
-  }
-  const reached = (): PodFacts | undefined => {
-    const pod = observer.current();
-    if (pod === undefined) return undefined;
-    const facts = readPodFacts(pod);
-    const complete = check.require.every((field) => facts[field] !== undefined);
-    return facts.phase === check.phase && complete ? facts : undefined;
-  };
-  let facts = await observer.waitFor(reached, deadline, context.signal);
-  if (facts === undefined) {
-    await observer.confirm();
-    facts = reached();
-  }
-  if (facts !== undefined) {
-    if (facts.uid !== undefined && check.phase === 'Running') observer.pin(facts.uid);
-    await collectRunningEvidence(observer, context);
-    return {
-      outcome: 'passed',
-      explanation: describeReached(facts, check.phase),
-      details: {
-        phase: facts.phase,
-        podIP: facts.podIP ?? null,
-        nodeName: facts.nodeName ?? null,
-        uid: facts.uid ?? null,
-      },
+export const podPhaseCheckKind = defineClusterCheckKind({
+  kind: 'pod-phase',
+  failureModes: ['object-absent', 'timeout', 'wrong-phase'],
+  fields: {
+    pod: podReference,
+    phase: podPhase,
+    require: z.array(z.enum(['podIP', 'nodeName'])).default([]),
+    timeoutSeconds: seconds.default(60),
+  },
+  longestWaitSeconds: (check) => check.timeoutSeconds,
+  run: async (check, context) => {
+    const observer = await followPod(check.pod, context);
+    const deadline = new Date(observer.followingSince.getTime() + check.timeoutSeconds * 1000);
+    if (check.phase === 'Running') {
+      context.onWaiting?.({
+        action: 'pod-running',
+        pod: observer.name,
+        namespace: observer.namespace,
+        deadline,
+      });
+    }
+    const reached = (): PodFacts | undefined => {
+      const pod = observer.current();
+      if (pod === undefined) return undefined;
+      const facts = readPodFacts(pod);
+      const complete = check.require.every((field) => facts[field] !== undefined);
+      return facts.phase === check.phase && complete ? facts : undefined;
     };
-  }
+    let facts = await observer.waitFor(reached, deadline, context.signal);
+    if (facts === undefined) {
+      await observer.confirm();
+      facts = reached();
+    }
+    if (facts !== undefined) {
+      if (facts.uid !== undefined && check.phase === 'Running') observer.pin(facts.uid);
+      await collectRunningEvidence(observer, context);
+      return {
+        outcome: 'passed',
+        explanation: describeReached(facts, check.phase),
+        details: {
+          phase: facts.phase,
+          podIP: facts.podIP ?? null,
+          nodeName: facts.nodeName ?? null,
+          uid: facts.uid ?? null,
+        },
+      };
+    }
 
-  const current = observer.current();
-  if (current === undefined) {
+    const current = observer.current();
+    if (current === undefined) {
+      return {
+        outcome: 'failed',
+        failureMode: 'object-absent',
+        explanation: `after ${check.timeoutSeconds} s, ${describeMissingPod(observer)}`,
+      };
+    }
+    const pod = readPodFacts(current);
+    const details = {
+      phase: pod.phase ?? null,
+      podIP: pod.podIP ?? null,
+      nodeName: pod.nodeName ?? null,
+      uid: pod.uid ?? null,
+    };
+    if (pod.phase === check.phase) {
+      const missing = check.require.filter((field) => pod[field] === undefined);
+      return {
+        outcome: 'failed',
+        failureMode: 'timeout',
+        explanation: `Pod ${observer.name} is ${check.phase} but has no ${missing.join(' and ')} after ${check.timeoutSeconds} s`,
+        details,
+      };
+    }
+    const diagnosis = await diagnoseFollowedPod(observer, pod, context);
     return {
       outcome: 'failed',
-      failureMode: 'object-absent',
-      explanation: `after ${check.timeoutSeconds} s, ${describeMissingPod(observer)}`,
+      failureMode: pod.phase === 'Pending' ? 'timeout' : 'wrong-phase',
+      explanation: `after ${check.timeoutSeconds} s, Pod ${observer.name} was still ${pod.phase ?? 'without a phase'}, not ${check.phase}: ${diagnosis}`,
+      details: { ...details, diagnosis },
     };
-  }
-  const pod = readPodFacts(current);
-  const details = {
-    phase: pod.phase ?? null,
-    podIP: pod.podIP ?? null,
-    nodeName: pod.nodeName ?? null,
-    uid: pod.uid ?? null,
-  };
-  if (pod.phase === check.phase) {
-    const missing = check.require.filter((field) => pod[field] === undefined);
-    return {
-      outcome: 'failed',
-      failureMode: 'timeout',
-      explanation: `Pod ${observer.name} is ${check.phase} but has no ${missing.join(' and ')} after ${check.timeoutSeconds} s`,
-      details,
-    };
-  }
-  const diagnosis = await diagnoseFollowedPod(observer, pod, context);
-  return {
-    outcome: 'failed',
-    failureMode: pod.phase === 'Pending' ? 'timeout' : 'wrong-phase',
-    explanation: `after ${check.timeoutSeconds} s, Pod ${observer.name} was still ${pod.phase ?? 'without a phase'}, not ${check.phase}: ${diagnosis}`,
-    details: { ...details, diagnosis },
-  };
+  },
 });
+export type PodPhaseCheck = z.output<typeof podPhaseCheckKind.schema>;
 
 function describeReached(facts: PodFacts, phase: string): string {
   const where = [

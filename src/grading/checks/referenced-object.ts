@@ -1,4 +1,4 @@
-import type { ObjectReference } from '../../assessments/format/cluster-checks.js';
+import type { ObjectReference } from '../../assessments/format/cluster-check-fields.js';
 import type { KubeObject } from '../cluster-reader.js';
 import { describeNamespacePods } from '../diagnosis/describe-namespace-pods.js';
 import { parseLabelSelector, selectorMatches } from '../kubernetes/label-selector.js';

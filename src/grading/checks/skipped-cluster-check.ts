@@ -1,4 +1,4 @@
-import type { Check } from '../../assessments/format/assessment-file.js';
+import type { CheckBase } from '../../assessments/format/check-base.js';
 import type { CheckGrade } from '../attempt-grade.js';
 
 /**
@@ -8,7 +8,7 @@ import type { CheckGrade } from '../attempt-grade.js';
  * lesson was shown, and it means the same as any other attempt's score. It is not `error`: the
  * grader was not prevented from looking, so nothing is retried and the attempt is graded.
  */
-export function skippedClusterCheck(check: Check): CheckGrade {
+export function skippedClusterCheck(check: CheckBase): CheckGrade {
   return {
     id: check.id,
     title: check.title,

@@ -1,4 +1,4 @@
-import type { TimelineCheck } from '../../assessments/format/cluster-checks.js';
+import type { TimelineCheck } from './timeline-check.js';
 import { ClusterReadError } from '../cluster-read-error.js';
 import type { KubeObject } from '../cluster-reader.js';
 import {
@@ -25,7 +25,7 @@ export async function judgeDeletedNotRecreated(
   rule: DeletedRule,
   observer: PodObserver,
   context: ClusterCheckContext,
-): Promise<CheckVerdict> {
+): Promise<CheckVerdict<'never-seen' | 'has-controller' | 'object-present' | 'recreated'>> {
   const uid = observer.trackedUid();
   if (uid === undefined) {
     return {

@@ -1,4 +1,4 @@
-import type { TimelineCheck } from '../../assessments/format/cluster-checks.js';
+import type { TimelineCheck } from './timeline-check.js';
 import { readPodFacts } from '../kubernetes/pod-facts.js';
 import type { PhaseTransition } from '../observation/pod-sightings.js';
 import type { PodObserver } from '../observation/pod-observer.js';
@@ -15,7 +15,7 @@ export async function judgePhasesInOrder(
   check: TimelineCheck & { phasesInOrder: string[] },
   observer: PodObserver,
   context: ClusterCheckContext,
-): Promise<CheckVerdict | undefined> {
+): Promise<CheckVerdict<'never-seen' | 'phases-out-of-order'> | undefined> {
   const deadline = new Date(observer.followingSince.getTime() + check.timeoutSeconds * 1000);
   const inOrder = (): string | undefined => {
     const uid = observer.trackedUid();
