@@ -4,18 +4,8 @@
  *
  *   npx tsx bench/cpu-profile-top.ts <file.cpuprofile> [--top 15]
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-}
-interface Profile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
+import { summarizeCpuProfile } from './support/cpu-profile.js';
 
 const { values, positionals } = parseArgs({
   options: { top: { type: 'string', default: '15' } },
@@ -23,29 +13,18 @@ const { values, positionals } = parseArgs({
 });
 const file = positionals[0];
 if (!file) throw new Error('usage: cpu-profile-top.ts <file.cpuprofile> [--top N]');
-const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
-const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-const selfUs = new Map<string, number>();
-let total = 0;
-profile.samples.forEach((id, i) => {
-  const node = byId.get(id);
-  const delta = profile.timeDeltas[i] ?? 0;
-  if (!node) return;
-  const { functionName, url, lineNumber } = node.callFrame;
-  const where = url.replace(/^.*\/(node_modules|sim|src)\//, '$1/');
-  const line = lineNumber > 0 ? `:${lineNumber + 1}` : '';
-  const key = `${functionName || '(anonymous)'} ${where}${line}`.trim();
-  selfUs.set(key, (selfUs.get(key) ?? 0) + delta);
-  total += delta;
-});
-const IDLE = '(idle)';
-const busy = total - (selfUs.get(IDLE) ?? 0);
-console.log(`sampled ${(total / 1e6).toFixed(1)} s, busy ${(busy / 1e6).toFixed(1)} s`);
-for (const [key, us] of [...selfUs.entries()]
-  .filter(([k]) => k !== IDLE)
-  .sort((a, b) => b[1] - a[1])
-  .slice(0, Number(values.top))) {
+const summary = summarizeCpuProfile(file, Number(values.top));
+console.log(
+  `sampled ${(summary.sampledMs / 1000).toFixed(1)} s, busy ${(summary.busyMs / 1000).toFixed(1)} s`,
+);
+for (const entry of summary.top) {
   console.log(
-    `${((100 * us) / busy).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${key}`,
+    `${entry.percentOfBusy.toFixed(1).padStart(5)}%  ${String(entry.selfMs).padStart(7)} ms  ${entry.function}`,
+  );
+}
+console.log('\ncharged to the nearest kubegrade caller:');
+for (const entry of summary.byKubegradeCaller) {
+  console.log(
+    `${entry.percentOfBusy.toFixed(1).padStart(5)}%  ${String(entry.ms).padStart(7)} ms  ${entry.function}`,
   );
 }

@@ -1,26 +1,37 @@
 /**
- * Intake: POST /v1/attempts and GET of a graded attempt, driven by autocannon (50 connections,
- * loopback) against a real API process started here, with its own database and queue. Reports
- * requests/s, latency percentiles and, the figure that survives a loaded machine, the API
- * process's CPU milliseconds per request.
+ * Intake: POST /v1/attempts (without and with a learner kubeconfig) and GET of a graded attempt,
+ * driven by autocannon in a process of its own (50 connections, loopback) against a real API
+ * process started here, with its own database, queue, tenant and API key (made the way the CLI
+ * and the demo make them). Reports requests/s and latency percentiles and, the figure that
+ * survives a loaded machine, the API process's CPU milliseconds per request.
  *
- *   npm run bench:intake [-- --seconds 10]
+ *   npm run bench:intake [-- --seconds 10 --profile]
+ * --profile runs the API under `node --cpu-prof` and writes its top functions into the result.
  * Targets: >= 1,500 POST/s with p99 <= 50 ms; GET >= 3,000/s.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import pg from 'pg';
+import { startSimulatedCluster } from '../sim/start-simulated-cluster.js';
 import { migrateDatabase } from '../src/db/migrator.js';
+import { createPrismaClient } from '../src/db/prisma-client.js';
 import { createLogger } from '../src/logging/logger.js';
-import { processCpuMs, writeBenchResult } from './support/bench-result.js';
+import { createApiKey } from '../src/tenants/create-api-key.js';
+import { createTenant } from '../src/tenants/create-tenant.js';
+import { TenantRepository } from '../src/tenants/tenant-repository.js';
+import { machineLoad, processCpuMs, writeBenchResult } from './support/bench-result.js';
+import { findCpuProfile, summarizeCpuProfile } from './support/cpu-profile.js';
+import { serviceCommand } from './support/service-entry.js';
 
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
+    profile: { type: 'boolean', default: false },
   },
 });
 const seconds = Number(values.seconds);
@@ -30,34 +41,43 @@ const databaseName = `kubegrade_bench_${randomUUID().slice(0, 8)}`;
 const databaseUrl = adminUrl.replace(/\/[^/]*$/, `/${databaseName}`);
 const port = 20_000 + Math.floor(Math.random() * 20_000);
 const base = `http://127.0.0.1:${port}`;
+const work = mkdtempSync(join(tmpdir(), 'kubegrade-intake-bench-'));
 
 await migrateDatabase({ databaseUrl, logger: createLogger({ level: 'warn', name: 'bench' }) });
-// The compiled API when it is built (what production runs), else the sources through tsx.
-const built = (() => {
-  try {
-    readFileSync('dist/src/http/main.js');
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const api = spawn(
-  built ? process.execPath : 'node_modules/.bin/tsx',
-  [built ? 'dist/src/http/main.js' : 'src/http/main.ts'],
-  {
-    env: {
-      ...process.env,
-      NODE_ENV: 'development',
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      QUEUE_NAME: `bench-intake-${process.pid}`,
-      DATABASE_POOL_SIZE: '20',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  },
+// An integrator like any other: its own tenant and a key that can submit and read.
+const prisma = createPrismaClient({ databaseUrl });
+const tenants = new TenantRepository(prisma);
+const tenant = await createTenant({ tenants }, { name: `bench-intake-${process.pid}` });
+const { key } = await createApiKey(
+  { tenants },
+  { tenantName: tenant.name, scopes: ['attempts:write', 'results:read'] },
 );
+await prisma.$disconnect();
+// Only its kubeconfig is used: submitting vets it (CA, address) but does not call the cluster.
+const cluster = await startSimulatedCluster({ speed: 1 });
+
+const api = serviceCommand(
+  'src/http/main.ts',
+  values.profile ? ['--cpu-prof', `--cpu-prof-dir=${work}`] : [],
+);
+const apiProcess = spawn(api.command, api.args, {
+  env: {
+    ...process.env,
+    NODE_ENV: 'development',
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    QUEUE_NAME: `bench-intake-${process.pid}`,
+    DATABASE_POOL_SIZE: '20',
+    OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',
+    // One tenant plays a whole class here; the per-key limits are for real integrators.
+    RATE_LIMIT_PER_KEY: '1000000',
+    RATE_LIMIT_PER_TENANT: '1000000',
+  },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
 try {
   for (;;) {
     const ready = await fetch(`${base}/readyz`).then(
@@ -68,25 +88,29 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   const manifest = readFileSync('assessments/first-pod/reference/my-pod.yaml', 'utf8');
-  const body = JSON.stringify({
+  const submission = {
     assessmentId: 'first-pod',
     learnerId: 'bench-learner',
     courseId: 'bench',
     manifest,
     answers: { 'pending-causes': 'FailedScheduling for lack of CPU, or ErrImagePull' },
+  };
+  const body = JSON.stringify({ ...submission, gradeWithoutCluster: true });
+  const bodyWithCluster = JSON.stringify({
+    ...submission,
+    cluster: { kubeconfig: cluster.kubeconfigYaml({ token: 'readOnly' }), namespace: 'learner' },
   });
-  // Warm up (JIT, pool connections), then measure.
-  await run({ method: 'POST', path: '/v1/attempts', body }, 2);
-  const post = await measure({ method: 'POST', path: '/v1/attempts', body });
+  const post = await measure('POST /v1/attempts', { method: 'POST', path: '/v1/attempts', body });
+  const postWithCluster = await measure('POST /v1/attempts with a kubeconfig', {
+    method: 'POST',
+    path: '/v1/attempts',
+    body: bodyWithCluster,
+  });
 
   // A graded attempt to read: mark one graded directly, as a worker would have left it.
-  const { id } = (await (
-    await fetch(`${base}/v1/attempts`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-    })
-  ).json()) as { id: string };
+  const created = await fetch(`${base}/v1/attempts`, { method: 'POST', headers, body });
+  if (created.status !== 202) throw new Error(`POST answered ${created.status}`);
+  const { id } = (await created.json()) as { id: string };
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   await client.query(
@@ -94,41 +118,95 @@ try {
     [id],
   );
   await client.end();
-  await run({ method: 'GET', path: `/v1/attempts/${id}` }, 2);
-  const get = await measure({ method: 'GET', path: `/v1/attempts/${id}` });
+  const get = await measure('GET /v1/attempts/:id (graded)', {
+    method: 'GET',
+    path: `/v1/attempts/${id}`,
+  });
 
+  apiProcess.kill('SIGTERM');
+  await new Promise((resolve) => apiProcess.once('exit', resolve));
+  const profileFile = values.profile ? findCpuProfile(work) : undefined;
+  if (profileFile) {
+    // Kept outside the work directory for a closer look (npx tsx bench/cpu-profile-top.ts).
+    const kept = join(tmpdir(), `kubegrade-intake-api-${process.pid}.cpuprofile`);
+    copyFileSync(profileFile, kept);
+    console.log(`API CPU profile: ${kept}`);
+  }
   writeBenchResult('intake', {
     seconds,
     connections,
-    compiled: built,
+    loadGenerator: 'autocannon CLI in its own process, loopback',
+    compiled: api.compiled,
     post: { ...post, targetPerSecond: 1500, targetP99Ms: 50 },
+    postWithKubeconfig: postWithCluster,
     getGraded: { ...get, targetPerSecond: 3000 },
-    note: 'Requests per second fall with the machine load; API CPU ms per request is the stable figure: at 1 core, the attainable rate is about 1000 / apiCpuMsPerRequest.',
+    ...(profileFile
+      ? { apiCpuProfile: { ...summarizeCpuProfile(profileFile, 20), covers: 'the whole run' } }
+      : {}),
+    note: 'The machine is shared (see loadavg beside each figure): requests per second fall with its load; API CPU ms per request is the stable figure. On a free core the attainable rate of one API process is about 1000 / apiCpuMsPerRequest, and autocannon itself needs a core besides.',
   });
 } finally {
-  api.kill('SIGTERM');
-  await new Promise((resolve) => api.once('exit', resolve));
+  if (apiProcess.exitCode === null && apiProcess.signalCode === null) {
+    apiProcess.kill('SIGTERM');
+    await new Promise((resolve) => apiProcess.once('exit', resolve));
+  }
+  await cluster.stop();
+  rmSync(work, { recursive: true, force: true });
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
   await admin.end();
 }
 
-function run(request: { method: 'POST' | 'GET'; path: string; body?: string }, duration: number) {
-  return autocannon({
-    url: `${base}${request.path}`,
-    method: request.method,
-    headers: { 'content-type': 'application/json' },
-    ...(request.body ? { body: request.body } : {}),
-    connections,
-    duration,
+interface AutocannonJson {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; max: number };
+  non2xx: number;
+  errors: number;
+}
+
+/** Runs the autocannon CLI in a process of its own and returns its JSON summary. */
+function autocannon(
+  request: { method: 'POST' | 'GET'; path: string; body?: string },
+  duration: number,
+): Promise<AutocannonJson> {
+  const args = [
+    'node_modules/autocannon/autocannon.js',
+    '--json',
+    '--no-progress',
+    '-c',
+    String(connections),
+    '-d',
+    String(duration),
+    '-m',
+    request.method,
+    ...Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}=${value}`]),
+  ];
+  if (request.body !== undefined) {
+    const file = join(work, `body-${randomUUID()}.json`);
+    writeFileSync(file, request.body);
+    args.push('-i', file);
+  }
+  args.push(`${base}${request.path}`);
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`autocannon exited ${code}`));
+      resolve(JSON.parse(output) as AutocannonJson);
+    });
   });
 }
 
-async function measure(request: { method: 'POST' | 'GET'; path: string; body?: string }) {
-  const cpuBefore = processCpuMs(api.pid!);
-  const result = await run(request, seconds);
-  const cpuMs = processCpuMs(api.pid!) - cpuBefore;
+async function measure(
+  label: string,
+  request: { method: 'POST' | 'GET'; path: string; body?: string },
+) {
+  await autocannon(request, 2); // warm-up: JIT, pool connections
+  const cpuBefore = processCpuMs(apiProcess.pid!);
+  const result = await autocannon(request, seconds);
+  const cpuMs = processCpuMs(apiProcess.pid!) - cpuBefore;
   const completed = result.requests.total;
   const figures = {
     requestsPerSecond: Math.round(result.requests.average),
@@ -138,7 +216,11 @@ async function measure(request: { method: 'POST' | 'GET'; path: string; body?: s
     latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
     apiCpuMsPerRequest: +(cpuMs / Math.max(1, completed)).toFixed(3),
     requestsPerApiCpuSecond: Math.round((completed * 1000) / Math.max(1, cpuMs)),
+    loadavg: machineLoad().loadavg,
   };
-  console.log(request.method, request.path, figures);
+  console.log(label, figures);
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`${label}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  }
   return figures;
 }
