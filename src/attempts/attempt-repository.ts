@@ -99,18 +99,28 @@ const toNumber = (value: { toNumber(): number } | null): number | null =>
   value === null ? null : value.toNumber();
 
 export class AttemptRepository {
+  /**
+   * Rubric versions this process has already recorded: every later submission at that version
+   * skips the statement (and sending the rubric's text again). Bounded by the catalogue's size.
+   */
+  private readonly recordedAssessments = new Set<string>();
+
   constructor(private readonly prisma: PrismaClient) {}
 
   /**
-   * Stores a new attempt with its quiz answers; the assessment version is recorded once.
-   * Two single statements and no interactive transaction: the version's row is an
+   * Stores a new attempt with its quiz answers; the assessment version is recorded once per
+   * process, so a submission is one INSERT. No interactive transaction: the version's row is an
    * INSERT ... ON CONFLICT DO NOTHING (Prisma's upsert reads then inserts, so concurrent first
    * submissions raced into unique violations), and it may stay even if the attempt's insert
    * fails, since it only records that the version exists. An interactive transaction here also
    * gave up after 2 s waiting for a pooled connection under a burst of submissions.
    */
   async insert(attempt: NewAttempt): Promise<void> {
-    await this.prisma.assessment.createMany({ data: [attempt.assessment], skipDuplicates: true });
+    const version = `${attempt.assessment.id}\u0000${attempt.assessment.version}\u0000${attempt.assessment.contentHash}`;
+    if (!this.recordedAssessments.has(version)) {
+      await this.prisma.assessment.createMany({ data: [attempt.assessment], skipDuplicates: true });
+      this.recordedAssessments.add(version);
+    }
     const lti = attempt.lti
       ? { lineItemUrl: attempt.lti.lineItemUrl, userId: attempt.lti.userId ?? attempt.learnerId }
       : null;
@@ -138,36 +148,40 @@ export class AttemptRepository {
           new Date(),
         )
       : undefined;
+    const columns = {
+      id: attempt.id,
+      tenantId: attempt.tenantId,
+      assessmentId: attempt.assessment.id,
+      assessmentVersion: attempt.assessment.version,
+      learnerId: attempt.learnerId,
+      courseId: attempt.courseId ?? null,
+      manifest: attempt.manifest,
+      submittedAnswers: attempt.answers,
+      queueName: attempt.queueName,
+      clusterSecret: attempt.clusterSecret ? Buffer.from(attempt.clusterSecret) : null,
+      gradeWithoutCluster: attempt.gradeWithoutCluster,
+      idempotencyKey: attempt.idempotencyKey ?? null,
+      requestHash: attempt.requestHash,
+      ltiLineItemUrl: lti?.lineItemUrl ?? null,
+      ltiUserId: lti?.userId ?? null,
+    };
+    if (!accepted) {
+      // One INSERT without RETURNING: create() would read the whole row (manifest included) back.
+      await this.prisma.attempt.createMany({ data: [columns] });
+      return;
+    }
     await this.prisma.attempt.create({
       data: {
-        id: attempt.id,
-        tenantId: attempt.tenantId,
-        assessmentId: attempt.assessment.id,
-        assessmentVersion: attempt.assessment.version,
-        learnerId: attempt.learnerId,
-        courseId: attempt.courseId ?? null,
-        manifest: attempt.manifest,
-        submittedAnswers: attempt.answers,
-        queueName: attempt.queueName,
-        clusterSecret: attempt.clusterSecret ? Buffer.from(attempt.clusterSecret) : null,
-        gradeWithoutCluster: attempt.gradeWithoutCluster,
-        idempotencyKey: attempt.idempotencyKey ?? null,
-        requestHash: attempt.requestHash,
-        ltiLineItemUrl: lti?.lineItemUrl ?? null,
-        ltiUserId: lti?.userId ?? null,
-        ...(accepted
-          ? {
-              events: {
-                create: {
-                  id: accepted.id,
-                  tenantId: accepted.tenantId,
-                  type: accepted.type,
-                  payload: accepted.payload,
-                  createdAt: accepted.createdAt,
-                },
-              },
-            }
-          : {}),
+        ...columns,
+        events: {
+          create: {
+            id: accepted.id,
+            tenantId: accepted.tenantId,
+            type: accepted.type,
+            payload: accepted.payload,
+            createdAt: accepted.createdAt,
+          },
+        },
       },
     });
   }
