@@ -1,4 +1,5 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 
 /**
  * Readers for the `*-data` fields: base64 of PEM text, as kubectl writes them. Each returns
@@ -34,11 +35,26 @@ function parseCertificates(blocks: PemBlock[]): X509Certificate[] | undefined {
   }
 }
 
+/**
+ * CA data already judged, by its base64 text: a whole class shares one cluster CA, and parsing
+ * it (X509Certificate) was the costliest single step of a submission. A CA is public, so keeping
+ * it keeps no secret; refusals are kept too (a refused CA stays refused).
+ */
+const judgedCertificateAuthorities = new LRUCache<string, { pem: string | undefined }>({
+  max: 256,
+});
+
 /** `certificate-authority-data`: one or more certificates, nothing else. */
 export function readCertificateAuthorityData(data: string): string | undefined {
+  const judged = judgedCertificateAuthorities.get(data);
+  if (judged !== undefined) return judged.pem;
   const blocks = decodeBase64Pem(data);
-  if (blocks === undefined || parseCertificates(blocks) === undefined) return undefined;
-  return blocks.map((block) => block.text).join('');
+  const pem =
+    blocks === undefined || parseCertificates(blocks) === undefined
+      ? undefined
+      : blocks.map((block) => block.text).join('');
+  judgedCertificateAuthorities.set(data, { pem });
+  return pem;
 }
 
 /** `client-certificate-data`: the client's certificate first, then any intermediates. */
