@@ -56,7 +56,15 @@ const instructorClaims = z.object({
 
 export function createLinkSigner(options: LinkSignerOptions): LinkSigner {
   if (options.key.length < 32) throw new Error('link signing key must be at least 32 bytes');
-  const key = options.key;
+  // Imported once: handing jose the raw bytes made it import the key again for every link,
+  // one more WebCrypto job on every POST and GET of an attempt.
+  const key = globalThis.crypto.subtle.importKey(
+    'raw',
+    options.key,
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign', 'verify'],
+  );
 
   const sign = async (
     claims: Record<string, string>,
@@ -74,13 +82,13 @@ export function createLinkSigner(options: LinkSignerOptions): LinkSigner {
       .setSubject(subject)
       .setIssuedAt(issuedAt)
       .setExpirationTime(issuedAt + ttlSeconds)
-      .sign(key);
+      .sign(await key);
     return { token, expiresAt };
   };
 
   const verify = async (token: string, audience: string) => {
     try {
-      const { payload } = await jwtVerify(token, key, {
+      const { payload } = await jwtVerify(token, await key, {
         issuer,
         audience,
         algorithms: ['HS256'],

@@ -51,8 +51,7 @@ export async function authenticateApiKey(
   }
   const prefix = apiKeyPrefix(key);
   // The same answer for every failure: a caller learns nothing about which keys exist.
-  const refused = new AppError('UNAUTHENTICATED', 'The API key is not valid.');
-  if (prefix === undefined) throw refused;
+  if (prefix === undefined) throw new AppError('UNAUTHENTICATED', 'The API key is not valid.');
   const hash = hashApiKey(key);
   // The lookup itself is shared: a burst that arrives before the first answer waits for that one
   // lookup instead of sending one query per request into the pool.
