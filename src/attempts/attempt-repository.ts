@@ -84,6 +84,8 @@ export interface StoredAttempt {
     points: number;
     maxPoints: number;
     matchedConcepts: string[];
+    /** The grader's words for this answer; null for answers graded before they were kept. */
+    feedback: string | null;
   }>;
 }
 
@@ -315,6 +317,7 @@ export class AttemptRepository {
         points: answer.pointsAwarded.toNumber(),
         maxPoints: answer.pointsPossible.toNumber(),
         matchedConcepts: answer.matchedConcepts,
+        feedback: answer.feedback,
       })),
     };
   }
@@ -465,6 +468,7 @@ export class AttemptRepository {
           matchedConcepts: answer.matchedConcepts,
           pointsAwarded: answer.points,
           pointsPossible: answer.maxPoints,
+          feedback: answer.message,
         })),
       });
       await tx.evidence.createMany({

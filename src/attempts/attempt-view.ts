@@ -75,6 +75,11 @@ export const attemptViewSchema = z.object({
       points: z.number(),
       maxPoints: z.number(),
       matchedConcepts: z.array(z.string()),
+      /**
+       * What the rubric says about this answer (its feedback for a correct, partial or wrong
+       * answer) and what the grader found; null for answers graded before it was kept.
+       */
+      feedback: z.string().nullable(),
     }),
   ),
 });
@@ -119,6 +124,7 @@ export function toAttemptView(
       points: answer.points,
       maxPoints: answer.maxPoints,
       matchedConcepts: answer.matchedConcepts,
+      feedback: answer.feedback,
     })),
   };
 }

@@ -349,6 +349,7 @@ export class ResultsRepository {
           matchedConcepts: answer.matchedConcepts,
           pointsAwarded: answer.points,
           pointsPossible: answer.maxPoints,
+          feedback: answer.message,
         })),
       });
       const flagged: OverrideRecord[] = [];

@@ -124,6 +124,10 @@ describe('the quiz', () => {
     const quiz = await quizResult(bothConceptsAnswer);
     expect(quiz.points).toBe(quiz.maxPoints);
     expect(quiz.matchedConcepts).toHaveLength(2);
+    // The rubric's words for a correct answer, then what the grader found.
+    expect(quiz.feedback).toMatch(
+      /^Both usual suspects named; the Events section tells you which one it is\. Your answer covers every expected point: /,
+    );
     const stored = await services.prisma.quizAnswer.findMany({
       where: { questionId: quizQuestionId },
     });
@@ -136,12 +140,35 @@ describe('the quiz', () => {
     const quiz = await quizResult(schedulingOnlyAnswer);
     expect(quiz.points).toBe(quiz.maxPoints / 2);
     expect(quiz.matchedConcepts).toHaveLength(1);
+    expect(quiz.feedback).toMatch(
+      /^One of the two usual causes is there; .* 1 more expected point is missing\.$/,
+    );
   });
 
   it('gives nothing when neither cause is named', async () => {
     const quiz = await quizResult(noConceptAnswer);
     expect(quiz.points).toBe(0);
     expect(quiz.matchedConcepts).toEqual([]);
+    expect(quiz.feedback).toMatch(
+      /^A Pending Pod is stuck either before it gets a node or before its image is on that node\. /,
+    );
+  });
+
+  it("carries the rubric's feedback for the choices made", async () => {
+    const result = await submitAndWait({
+      assessmentId: 'choice-quiz',
+      learnerId: 'learner-choices',
+      manifest: referenceManifest,
+      answers: { 'core-api-version': 'v1', 'pending-reasons': ['no-capacity', 'crash'] },
+    });
+    const feedbackOf = (id: string) =>
+      result.quiz.find((entry: { questionId: string }) => entry.questionId === id)?.feedback;
+    expect(feedbackOf('core-api-version')).toBe('Correct.');
+    expect(feedbackOf('pending-reasons')).toBe(
+      'Think about what happens before the container starts. 1 of 2 correct choices picked, 1 wrong choice picked.',
+    );
+    // Nothing chosen for the third question: the grader says so.
+    expect(feedbackOf('pod-shares')).toBe('No choice was made.');
   });
 });
 
