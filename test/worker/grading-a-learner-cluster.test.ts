@@ -36,10 +36,10 @@ function learnerClient() {
   return kc.makeApiClient(k8s.CoreV1Api);
 }
 
-async function applyAndWaitRunning(core: k8s.CoreV1Api) {
+async function applyAndWaitRunning(core: k8s.CoreV1Api, manifest = referenceManifest) {
   await core.createNamespacedPod({
     namespace: 'default',
-    body: load(referenceManifest) as k8s.V1Pod,
+    body: load(manifest) as k8s.V1Pod,
   });
   for (let i = 0; i < 300; i += 1) {
     const pod = await core.readNamespacedPod({ namespace: 'default', name: 'my-pod' });
@@ -49,23 +49,42 @@ async function applyAndWaitRunning(core: k8s.CoreV1Api) {
   throw new Error('my-pod never ran');
 }
 
-function firstPodAttempt() {
+function firstPodAttempt(manifest = referenceManifest) {
   return {
     assessmentId: 'first-pod',
     learnerId: 'learner-with-cluster',
-    manifest: referenceManifest,
+    manifest,
     answers: { 'pending-causes': bothConceptsAnswer },
     cluster: { kubeconfig: cluster.kubeconfigYaml({ token: 'readOnly' }), namespace: 'default' },
   };
 }
 
 /** The learner applies my-pod, waits for Running and submits; a worker is grading. */
-async function submitWhileMyPodRuns(): Promise<{ core: k8s.CoreV1Api; attemptId: string }> {
+async function submitWhileMyPodRuns(
+  manifest = referenceManifest,
+): Promise<{ core: k8s.CoreV1Api; attemptId: string }> {
   const core = learnerClient();
-  await applyAndWaitRunning(core);
+  await applyAndWaitRunning(core, manifest);
   services.startWorker({ timeScale: speed });
-  const posted = await services.api.post('/v1/attempts').send(firstPodAttempt()).expect(202);
+  const posted = await services.api
+    .post('/v1/attempts')
+    .send(firstPodAttempt(manifest))
+    .expect(202);
   return { core, attemptId: posted.body.id };
+}
+
+async function waitForView(
+  attemptId: string,
+  ready: (view: { nextStep?: unknown; status: string }) => boolean,
+): Promise<void> {
+  for (;;) {
+    const view = (await services.api.get(`/v1/attempts/${attemptId}`)).body;
+    if (ready(view)) return;
+    if (view.status !== 'queued' && view.status !== 'running') {
+      throw new Error(`attempt ended ${view.status} before the condition`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 describe('grading an attempt against the learner cluster', () => {
@@ -106,6 +125,39 @@ describe('grading an attempt against the learner cluster', () => {
       cluster.control.requests().filter((r) => r.identity === 'readOnly').length,
     );
     expect(summary.count).toBeLessThanOrEqual(10);
+  });
+
+  it('gives full marks when the manifest writes quantities the API server stores in another form', async () => {
+    // kube-apiserver keeps `cpu: 0.5` as "500m" and `memory: 0.5Gi` as "512Mi"; the grader
+    // compares the manifest with the stored Pod by value.
+    const manifest = referenceManifest.replace(
+      '      ports:',
+      [
+        '      resources:',
+        '        requests: { cpu: 0.5, memory: 0.5Gi }',
+        '        limits: { cpu: 1000m, memory: 1073741824 }',
+        '      ports:',
+      ].join('\n'),
+    );
+    expect(manifest).toContain('cpu: 0.5');
+    await start();
+    const { core, attemptId } = await submitWhileMyPodRuns(manifest);
+    const stored = await core.readNamespacedPod({ namespace: 'default', name: 'my-pod' });
+    expect(stored.spec?.containers[0]?.resources).toEqual({
+      requests: { cpu: '500m', memory: '512Mi' },
+      limits: { cpu: '1', memory: '1073741824' },
+    });
+    await waitForView(
+      attemptId,
+      (view) => (view.nextStep as { action?: string } | null)?.action === 'delete-pod',
+    );
+    await core.deleteNamespacedPod({ namespace: 'default', name: 'my-pod' });
+
+    const attempt = await waitForFinishedAttempt(services.attempts, attemptId, 30_000);
+    expect(attempt.checks.find((check) => check.id === 'pod-matches-manifest')?.outcome).toBe(
+      'passed',
+    );
+    expect(attempt.score).toBe(attempt.maxScore);
   });
 
   it('marks the attempt not_gradable with the reason when the grader is forbidden to look, after every try', async () => {

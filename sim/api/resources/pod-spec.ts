@@ -4,6 +4,7 @@
  */
 import type { StatusCause } from '../../errors.js';
 import { isQuantity, parseQuantity } from '../../quantity.js';
+import { canonicalQuantity } from '../../quantity-canonical.js';
 import { isRecord, type Container, type PodSpec } from '../../types.js';
 import { checkLabel, duplicate, invalidValue, notSupported, required } from './validation.js';
 
@@ -14,6 +15,14 @@ export function defaultPullPolicy(image: string | undefined): string {
   const colon = lastSegment.indexOf(':');
   if (colon === -1) return 'Always';
   return lastSegment.slice(colon + 1) === 'latest' ? 'Always' : 'IfNotPresent';
+}
+
+/** kube-apiserver stores quantities in canonical form (`1000` → "1k"); invalid ones are left for validation. */
+function canonicaliseQuantities(values: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(values)) {
+    const canonical = canonicalQuantity(value);
+    if (canonical !== undefined) values[name] = canonical;
+  }
 }
 
 function defaultContainer(container: Container): void {
@@ -28,6 +37,9 @@ function defaultContainer(container: Container): void {
       if (requests[name] === undefined) requests[name] = value;
     }
     resources.requests = requests;
+  }
+  for (const values of [resources.limits, resources.requests]) {
+    if (isRecord(values)) canonicaliseQuantities(values);
   }
   container.resources = resources;
   container.terminationMessagePath ??= '/dev/termination-log';
