@@ -98,7 +98,14 @@ export async function startApiServer(
     stop: () =>
       new Promise<void>((resolve) => {
         stopping = true;
-        for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+        for (const res of inFlight) {
+          if (!res.headersSent) res.setHeader('Connection', 'close');
+          // A live-update stream never finishes by itself: cut it, and the browser's
+          // EventSource reconnects (to another instance) instead of holding this one open.
+          else if (String(res.getHeader('content-type')).startsWith('text/event-stream')) {
+            res.socket?.destroy();
+          }
+        }
         server.close(() => resolve());
         server.closeIdleConnections();
         logger.info(
