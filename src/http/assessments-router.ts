@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { AppError } from '../errors/app-error.js';
-import { namedRoute } from '../http/request-logging.js';
-import type { AssessmentCatalog } from './assessment-catalog.js';
-import { toPublicAssessment } from './public-assessment.js';
+import { namedRoute } from './request-logging.js';
+import type { AssessmentCatalog } from '../assessments/assessment-catalog.js';
+import { toPublicAssessment } from '../assessments/public-assessment.js';
 
 export function createAssessmentsRouter(catalog: AssessmentCatalog): Router {
   const router = Router();

@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { AssessmentCatalog } from '../assessments/assessment-catalog.js';
-import { createAssessmentsRouter } from '../assessments/assessments-router.js';
+import { createAssessmentsRouter } from './assessments-router.js';
 import type { AttemptRepository } from '../attempts/attempt-repository.js';
 import { createAttemptsRouter } from '../attempts/attempts-router.js';
 import type { SubmitAttemptDependencies } from '../attempts/submit-attempt.js';
