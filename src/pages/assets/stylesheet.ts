@@ -59,8 +59,6 @@ figcaption { color: var(--muted); margin-top: .25rem; }
 table { border-collapse: collapse; width: 100%; font-size: .95rem; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 .table-wrap { overflow-x: auto; }
-svg.bars .bar { fill: #1a7f37; } svg.bars .bar-rest { fill: #eaeef2; }
-svg.bars text { fill: #1b1f24; font-size: 13px; }
 form.filters { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: end; }
 form.filters label { display: flex; flex-direction: column; font-size: .9rem; }
 input, select, button { font: inherit; padding: .25rem .4rem; }
@@ -73,6 +71,12 @@ dl.figures dt { color: var(--muted); font-size: .9rem; }
 dl.figures dd { margin: 0; font-weight: 600; }
 figure.chart { margin: 0 0 1rem; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
-svg.bars { width: 100%; height: auto; display: block; }
+ol.bar-chart { list-style: none; padding: 0; margin: 0; max-width: 44rem; }
+ol.bar-chart li { margin: .5rem 0; }
+.bar-title { display: block; }
+.bar-line { display: flex; align-items: center; gap: .5rem; }
+svg.bar { flex: 1; height: .9rem; min-width: 5rem; }
+svg.bar .bar-fill { fill: #1a7f37; } svg.bar .bar-rest { fill: #eaeef2; }
+.bar-value { white-space: nowrap; font-size: .9rem; min-width: 7.5rem; }
 @media (max-width: 30rem) { main { padding: .75rem; } h1 { font-size: 1.35rem; } }
 `;

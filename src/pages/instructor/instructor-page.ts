@@ -9,7 +9,7 @@ import { formatPoints } from '../feedback/feedback-page.js';
 import { html, type Html } from '../html.js';
 import { renderPage } from '../layout.js';
 import type { InstructorFilterForm } from './instructor-filters.js';
-import { passRatePercent, renderPassRateChart } from './pass-rate-chart.js';
+import { decidedCount, passRatePercent, renderPassRateChart } from './pass-rate-chart.js';
 
 /** Everything one instructor view shows. */
 export interface InstructorPageModel {
@@ -136,7 +136,9 @@ function renderChecks({ checks }: InstructorReport): Html {
     <figure class="chart">
       ${renderPassRateChart(checks, 'checks-caption')}
       <figcaption id="checks-caption">
-        Share of graded attempts that passed each check; the table below has every outcome.
+        Share of graded attempts that passed each check, among those where the check was decided
+        (skipped checks and those the grader could not check are left out); the table below has
+        every outcome.
       </figcaption>
     </figure>
     <div class="table-wrap">
@@ -163,7 +165,7 @@ function renderChecks({ checks }: InstructorReport): Html {
                 <td>${check.failed}</td>
                 <td>${check.error}</td>
                 <td>${check.skipped}</td>
-                <td>${passRatePercent(check)}%</td>
+                <td>${decidedCount(check) === 0 ? '–' : `${passRatePercent(check)}%`}</td>
               </tr>`,
           )}
         </tbody>

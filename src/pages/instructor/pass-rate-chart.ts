@@ -2,64 +2,47 @@ import type { CheckPassRate } from '../../results/instructor-report.js';
 import { html, type Html } from '../html.js';
 
 /**
- * Pass rate per check as a horizontal bar chart, drawn on the server as SVG (no script, no CDN).
- * Each bar is labelled with its numbers, so the chart reads without colour; the table beside it
- * on the page holds the same figures for screen readers.
+ * Pass rate per check as a bar chart drawn on the server (no script, no CDN): one row per check
+ * with its title as text (it wraps on a phone instead of shrinking), an SVG bar and the figures
+ * in words, so the chart reads without colour and without the picture.
  */
 
-const width = 640;
-const barWidth = 440;
-const rowHeight = 46;
-const barHeight = 16;
-const top = 8;
-/** Longer titles are cut in the picture (the table has them whole), so nothing overlaps. */
-const titleLength = 80;
+/**
+ * Passed among the attempts where the check was decided: a skipped check (graded without a
+ * cluster) or one the grader could not check says nothing about the learner, so neither counts.
+ */
+export function decidedCount(check: CheckPassRate): number {
+  return check.passed + check.failed;
+}
 
 export function passRatePercent(check: CheckPassRate): number {
-  return check.graded === 0 ? 0 : Math.round((check.passed / check.graded) * 100);
+  const decided = decidedCount(check);
+  return decided === 0 ? 0 : Math.round((check.passed / decided) * 100);
 }
 
 export function renderPassRateChart(checks: CheckPassRate[], describedBy: string): Html {
-  const height = top + checks.length * rowHeight;
-  return html`<svg
-    class="bars"
-    viewBox="0 0 ${width} ${height}"
-    role="img"
-    aria-labelledby="pass-rate-chart-title"
-    aria-describedby="${describedBy}"
-    data-chart="pass-rate"
-  >
-    <title id="pass-rate-chart-title">Pass rate per check</title>
-    ${checks.map((check, index) => {
-      const y = top + index * rowHeight;
+  return html`<ol class="bar-chart" data-chart="pass-rate" aria-describedby="${describedBy}">
+    ${checks.map((check) => {
       const percent = passRatePercent(check);
-      const filled = (barWidth * percent) / 100;
-      return html`<g data-check="${check.checkId}" data-pass-rate="${percent}">
-        <text x="0" y="${y + 14}">${shorten(check.title)}</text>
-        <rect
-          class="bar-rest"
-          x="0"
-          y="${y + 20}"
-          width="${barWidth}"
-          height="${barHeight}"
-          rx="3"
-        />
-        <rect
-          class="bar"
-          x="0"
-          y="${y + 20}"
-          width="${filled.toFixed(1)}"
-          height="${barHeight}"
-          rx="3"
-        />
-        <text x="${barWidth + 10}" y="${y + 33}"
-          >${percent}% · ${check.passed} of ${check.graded}</text
-        >
-      </g>`;
+      const decided = decidedCount(check);
+      return html`<li data-check="${check.checkId}" data-pass-rate="${percent}">
+        <span class="bar-title">${check.title}</span>
+        <span class="bar-line">
+          <svg
+            class="bar"
+            viewBox="0 0 100 10"
+            preserveAspectRatio="none"
+            aria-hidden="true"
+            focusable="false"
+          >
+            <rect class="bar-rest" x="0" y="0" width="100" height="10" />
+            <rect class="bar-fill" x="0" y="0" width="${percent}" height="10" />
+          </svg>
+          <span class="bar-value"
+            >${decided === 0 ? 'not decided' : `${percent}% · ${check.passed} of ${decided}`}</span
+          >
+        </span>
+      </li>`;
     })}
-  </svg>`;
-}
-
-function shorten(title: string): string {
-  return title.length <= titleLength ? title : `${title.slice(0, titleLength - 1)}…`;
+  </ol>`;
 }
