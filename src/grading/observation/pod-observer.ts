@@ -173,6 +173,9 @@ export class PodObserver {
       name: this.name,
       uid: seen.uid,
       followingSince: this.startedAt?.toISOString() ?? null,
+      // When the grader stopped looking, on its own clock (the one phases are seen by), so a
+      // picture of the timeline never mixes it with the wall clock of the attempt's end.
+      observedUntil: this.clock.now().toISOString(),
       phases: seen.phases,
       deletion: seen.deletion,
       podsCreatedWhileWatching: seen.podsCreatedWhileWatching,

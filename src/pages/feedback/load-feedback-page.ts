@@ -32,6 +32,7 @@ export async function loadFeedbackPage(
   const timeline = readObservedTimeline(evidence, {
     windowSeconds: lessonMoments(assessment).windowSeconds,
     end: attempt.finishedAt ?? now,
+    finished: attempt.finishedAt !== null,
   });
   return {
     attempt,

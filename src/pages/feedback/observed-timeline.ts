@@ -15,6 +15,8 @@ const timelineSchema = z.looseObject({
   name: z.string(),
   uid: z.string().nullable().catch(null),
   followingSince: z.iso.datetime({ offset: true }).nullable().catch(null),
+  /** When the grader stopped looking (its clock); absent in evidence of older graders. */
+  observedUntil: z.iso.datetime({ offset: true }).optional().catch(undefined),
   phases: z.array(z.object({ uid: z.string(), transitions: z.array(transition) })).catch([]),
   deletion: z
     .object({ uid: z.string(), at: z.iso.datetime({ offset: true }) })
@@ -67,7 +69,12 @@ export interface EvidenceRow {
 
 export function readObservedTimeline(
   evidence: readonly EvidenceRow[],
-  options: { windowSeconds: number | undefined; end: Date },
+  options: {
+    windowSeconds: number | undefined;
+    end: Date;
+    /** Grading has ended: the recorded end of looking is final (while running it is not). */
+    finished?: boolean;
+  },
 ): ObservedTimeline | undefined {
   const timelineRow = evidence.find((row) => row.kind === 'pod-timeline');
   const timeline = timelineSchema.safeParse(timelineRow?.data);
@@ -94,9 +101,14 @@ export function readObservedTimeline(
     data.followingSince ? new Date(data.followingSince) : undefined,
     phases[0]?.at,
   ].filter((value): value is Date => value !== undefined);
-  const start = new Date(Math.min(...starts.map((d) => d.getTime()), options.end.getTime()));
+  // The grader's own end of looking when recorded: the phases were seen on that clock.
+  const end =
+    options.finished === true && data.observedUntil !== undefined
+      ? new Date(data.observedUntil)
+      : options.end;
+  const start = new Date(Math.min(...starts.map((d) => d.getTime()), end.getTime()));
   const lastKnown = Math.max(
-    options.end.getTime(),
+    end.getTime(),
     window?.ends.getTime() ?? 0,
     ...phases.map((p) => p.at.getTime()),
   );
