@@ -1,14 +1,16 @@
 /**
  * 2,000 attempt submissions in one burst from one API key against the real API process (its own
  * database, the machine's Redis). Only 202 and 429 are acceptable answers: a bounded connection
- * pool must never turn a burst into 5xx. Prints the counts by status and writes
- * bench/results/burst-submissions.json.
+ * pool must never turn a burst into 5xx, and no connection may go unanswered. Prints the counts by
+ * status and writes bench/results/burst.json.
  *
  *   npm run bench:burst [-- --requests 2000]
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { migrateDatabase } from '../src/db/migrator.js';
@@ -39,6 +41,7 @@ const { key } = await createApiKey(
   { tenantName: tenant.name, scopes: ['attempts:write'] },
 );
 
+const apiLogPath = join(tmpdir(), `kubegrade-bench-burst-${process.pid}.log`);
 const api = spawn(process.execPath, ['--import', 'tsx', 'src/http/main.ts'], {
   cwd: root,
   env: {
@@ -49,7 +52,8 @@ const api = spawn(process.execPath, ['--import', 'tsx', 'src/http/main.ts'], {
     LOG_LEVEL: 'warn',
     QUEUE_NAME: `bench-burst-${process.pid}`,
   },
-  stdio: ['ignore', 'ignore', 'inherit'],
+  // Its warnings (a 503 says which dependency failed) go to a file named at the end.
+  stdio: ['ignore', openSync(apiLogPath, 'w'), 'inherit'],
 });
 const base = `http://127.0.0.1:${port}`;
 try {
@@ -57,16 +61,29 @@ try {
     ready = (await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200;
     if (!ready) await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  const failures: Record<string, number> = {};
+  const loadAverageBefore = loadavg().map((value) => +value.toFixed(2));
   const started = performance.now();
   const statuses = await Promise.all(
     Array.from({ length: total }, (_, index) =>
       fetch(`${base}/v1/attempts`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body: JSON.stringify({ assessmentId: 'first-pod', learnerId: `burst-${index}`, manifest }),
+        body: JSON.stringify({
+          assessmentId: 'first-pod',
+          learnerId: `burst-${index}`,
+          manifest,
+          // first-pod has cluster checks: without this every request is a 422 CLUSTER_REQUIRED.
+          gradeWithoutCluster: true,
+        }),
       }).then(
         (response) => response.status,
-        () => 0, // no answer at all (connection refused or reset)
+        (error: unknown) => {
+          // No answer at all: remember why (refused, reset, timed out), to find the cause.
+          const reason = connectionErrorCode(error);
+          failures[reason] = (failures[reason] ?? 0) + 1;
+          return 0;
+        },
       ),
     ),
   );
@@ -80,20 +97,27 @@ try {
     requests: total,
     byStatus,
     unexpected,
+    noAnswerBecause: failures,
     storedAttempts: stored,
     seconds: +seconds.toFixed(2),
     limits: {
       perKey: Number(process.env.RATE_LIMIT_PER_KEY ?? 50),
       perTenant: Number(process.env.RATE_LIMIT_PER_TENANT ?? 100),
       windowMs: Number(process.env.RATE_LIMIT_WINDOW_MS ?? 1000),
+      concurrentPerKey: Number(process.env.RATE_LIMIT_CONCURRENT_PER_KEY ?? 10),
     },
     node: process.version,
+    // The machine is shared: its load says how much of the time was ours.
+    loadAverageBefore,
+    loadAverageAfter: loadavg().map((value) => +value.toFixed(2)),
+    cpus: cpus().length,
     measuredAt: new Date().toISOString(),
   };
   console.log(JSON.stringify(result, null, 2));
+  console.log(`API log: ${apiLogPath}`);
   const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(`${resultsDir}burst-submissions.json`, `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(`${resultsDir}burst.json`, `${JSON.stringify(result, null, 2)}\n`);
   if (unexpected > 0) process.exitCode = 1;
 } finally {
   api.kill('SIGTERM');
@@ -103,4 +127,12 @@ try {
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(databaseName)} WITH (FORCE)`);
   await admin.end();
+}
+
+/** The code of a failed fetch's underlying socket error (undici puts it on `cause`). */
+function connectionErrorCode(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  if (typeof cause?.code === 'string') return cause.code;
+  if (typeof cause?.message === 'string') return cause.message;
+  return error instanceof Error ? error.message : String(error);
 }

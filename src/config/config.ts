@@ -56,6 +56,12 @@ const environmentSchema = z.object({
   JOB_BACKOFF_MS: positiveInt.default(2_000),
   /** How long the API waits for in-flight requests on SIGTERM before closing them anyway. */
   API_SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+  /**
+   * Connections the kernel holds for the API before it accepts them. Node's 511 overflowed under
+   * a burst of 2,000 connections: the kernel dropped the extra SYNs and clients timed out before
+   * their retransmission got in. Linux caps it at net.core.somaxconn.
+   */
+  HTTP_LISTEN_BACKLOG: positiveInt.max(65_535).default(4096),
   /** What a 503 (PostgreSQL or Redis unavailable) tells clients in Retry-After, in seconds. */
   RETRY_AFTER_SECONDS: positiveInt.max(3600).default(5),
   /** Waits on a learner's cluster longer than this park the attempt instead of holding a slot. */
@@ -114,6 +120,8 @@ const environmentSchema = z.object({
   RATE_LIMIT_PER_KEY: positiveInt.default(50),
   RATE_LIMIT_PER_TENANT: positiveInt.default(100),
   RATE_LIMIT_WINDOW_MS: positiveInt.min(1000).default(1000),
+  /** Requests of one API key in progress at once in one API process (as many as pool connections). */
+  RATE_LIMIT_CONCURRENT_PER_KEY: positiveInt.max(10_000).default(10),
   /** base64 of at least 32 random bytes: signs the feedback and instructor links (HS256). */
   LINK_SIGNING_KEY: z.string().optional(),
   /** How long a learner's feedback link opens the page. */
@@ -144,11 +152,13 @@ export type Config = {
     corsOrigins: string[];
     /** SIGTERM: in-flight requests get this long before the API exits anyway. */
     shutdownTimeoutMs: number;
+    /** Pending connections the kernel queues before the API accepts them (HTTP_LISTEN_BACKLOG). */
+    listenBacklog: number;
     /** Seconds a 503 asks clients to wait (`Retry-After`). */
     retryAfterSeconds: number;
     /** A revoked key stops working in a running API process within this time. */
     apiKeyCacheTtlMs: number;
-    rateLimits: { perKey: number; perTenant: number; windowMs: number };
+    rateLimits: { perKey: number; perTenant: number; windowMs: number; concurrentPerKey: number };
     /** Operator endpoints (queue dashboard, export) need it; unset, they answer 401. */
     adminToken: string | undefined;
   };
@@ -254,12 +264,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       trustProxy: env.TRUST_PROXY,
       corsOrigins,
       shutdownTimeoutMs: env.API_SHUTDOWN_TIMEOUT_MS,
+      listenBacklog: env.HTTP_LISTEN_BACKLOG,
       retryAfterSeconds: env.RETRY_AFTER_SECONDS,
       apiKeyCacheTtlMs: env.API_KEY_CACHE_TTL_MS,
       rateLimits: {
         perKey: env.RATE_LIMIT_PER_KEY,
         perTenant: env.RATE_LIMIT_PER_TENANT,
         windowMs: env.RATE_LIMIT_WINDOW_MS,
+        concurrentPerKey: env.RATE_LIMIT_CONCURRENT_PER_KEY,
       },
       adminToken: env.ADMIN_TOKEN,
     },

@@ -34,6 +34,7 @@ import { createLtiRouter, type LtiRouterDependencies } from '../lti/lti-router.j
 import type { ToolKeyStore } from '../lti/tool-key-store.js';
 import { createHealthRouter, type ReadinessProbe } from './health-router.js';
 import { createRequestLogging } from './request-logging.js';
+import { createConcurrencyLimiting } from './concurrency-limiting.js';
 import { createRateLimiting, type RateLimits } from './rate-limiting.js';
 import type { Redis } from 'ioredis';
 import type { KubegradeMetrics } from '../metrics/kubegrade-metrics.js';
@@ -163,6 +164,11 @@ export function createApp(deps: AppDependencies): Express {
   );
   // Limited before the body is read: a refused request costs neither parsing nor the database.
   if (deps.rateLimiting) {
+    const { concurrentPerKey } = deps.rateLimiting.limits;
+    // First, as it costs no Redis round trip: a key with too much in progress is refused at once.
+    if (concurrentPerKey !== undefined) {
+      api.use(createConcurrencyLimiting({ perKey: concurrentPerKey }));
+    }
     api.use(createRateLimiting(deps.rateLimiting.redis, deps.rateLimiting.limits));
   }
   api.use(requireJsonBody);

@@ -15,6 +15,8 @@ export interface RateLimits {
   /** Requests all of one tenant's keys together may make per window. */
   perTenant: number;
   windowMs: number;
+  /** Requests of one API key in progress at once in one process; unbounded when absent. */
+  concurrentPerKey?: number;
 }
 
 /**

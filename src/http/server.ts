@@ -1,4 +1,4 @@
-import type { Server, ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { enqueueGrading } from '../queue/grading-queue.js';
 import { queuePosition } from '../queue/queue-position.js';
 import { vetLearnerClusterAccess } from '../cluster/connect-learner-cluster.js';
@@ -76,7 +76,13 @@ export async function startApiServer(
   });
   const address = `${config.http.host}:${config.http.port}`;
   const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.http.port, config.http.host);
+    // A burst opens many connections at once: they wait in the kernel's accept queue, not
+    // dropped, while the event loop is busy (see HTTP_LISTEN_BACKLOG).
+    const listening = createServer(app).listen({
+      port: config.http.port,
+      host: config.http.host,
+      backlog: config.http.listenBacklog,
+    });
     listening.once('listening', () => resolve(listening));
     listening.once('error', (error: NodeJS.ErrnoException) =>
       reject(new ListenError(address, { cause: error })),

@@ -1,4 +1,7 @@
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import type { AddressInfo, Server } from 'node:net';
 import request from 'supertest';
+import { awaitCondition } from '../support/await-condition.js';
 import { createApiKey } from '../../src/tenants/create-api-key.js';
 import { attemptBody, fixtureAssessmentsDirectory } from '../support/first-pod-fixtures.js';
 import { openTestServices, type TestServices } from '../support/test-services.js';
@@ -60,6 +63,77 @@ describe('rate limits', () => {
   it('keeps health checks out of the limits', async () => {
     for (let i = 0; i < 8; i += 1) {
       await request(services.app).get('/healthz').expect(200);
+    }
+  });
+});
+
+describe('requests in progress', () => {
+  let limited: TestServices;
+  beforeAll(async () => {
+    // Window limits out of reach, so that only the number in progress can refuse.
+    limited = await openTestServices({
+      assessmentsDirectory: fixtureAssessmentsDirectory,
+      rateLimits: { perKey: 1_000, perTenant: 1_000, windowMs: 60_000, concurrentPerKey: 2 },
+    });
+  });
+  afterAll(async () => {
+    await limited.close();
+  });
+
+  it('answers 429 at once to a key with too many requests in progress, and lets it in again when one ends', async () => {
+    const tenant = await limited.createTenantWithKey();
+    const server: Server = limited.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as AddressInfo;
+    let postsReceived = 0;
+    server.on('request', (incoming: IncomingMessage) => {
+      if (incoming.method === 'POST') postsReceived += 1;
+    });
+    // The key's principal is then cached: a held request is counted as soon as it arrives.
+    await tenant.api.get('/v1/assessments').expect(200);
+    // Two submissions whose bodies are still on their way: in progress until they are sent.
+    const held: Array<{ call: ClientRequest; answered: Promise<IncomingMessage> }> = [];
+    const body = JSON.stringify(attemptBody());
+    try {
+      for (let i = 0; i < 2; i += 1) {
+        const call = httpRequest({
+          port,
+          host: '127.0.0.1',
+          method: 'POST',
+          path: '/v1/attempts',
+          headers: {
+            authorization: `Bearer ${tenant.key}`,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
+        });
+        const answered = new Promise<IncomingMessage>((resolve) => call.once('response', resolve));
+        // Destroying the held one at the end is a hang-up on purpose.
+        call.on('error', () => undefined);
+        call.write(body.slice(0, 10));
+        held.push({ call, answered });
+      }
+      // Both are past authentication (its cache is warm) once the server has them.
+      await awaitCondition('both held submissions on the server', () =>
+        postsReceived === 2 ? true : undefined,
+      );
+      const refused = await tenant.api.get('/v1/assessments').expect(429);
+      expect(refused.body.error).toMatchObject({
+        code: 'RATE_LIMITED',
+        details: { concurrentLimit: 2 },
+      });
+      expect(refused.headers['retry-after']).toBe('1');
+
+      const [first] = held;
+      first!.call.end(body.slice(10));
+      expect((await first!.answered).statusCode).toBe(202);
+      await awaitCondition('a request let in after one ended', async () => {
+        const response = await tenant.api.get('/v1/assessments');
+        return response.status === 200 ? true : undefined;
+      });
+    } finally {
+      for (const { call } of held) call.destroy();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });

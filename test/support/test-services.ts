@@ -127,7 +127,7 @@ export async function openTestServices(
     /** Where the rubrics come from; the repository's `assessments/` by default. */
     assessmentsDirectory?: string;
     /** Per-key and per-tenant limits; high by default so that only limit tests meet them. */
-    rateLimits?: { perKey: number; perTenant: number; windowMs: number };
+    rateLimits?: { perKey: number; perTenant: number; windowMs: number; concurrentPerKey?: number };
     /** Browser origins that get CORS headers (none by default, as in production). */
     corsOrigins?: string[];
   } = {},
