@@ -13,7 +13,15 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -148,13 +156,17 @@ const environment = {
   RATE_LIMIT_PER_TENANT: '100000',
 };
 const finishedLines = new Map<string, number>();
+/** Every service's output, kept for the post-mortem of a soak that finds something. */
+const logsDir = mkdtempSync(join(tmpdir(), 'kubegrade-soak-logs-'));
 function service(entry: string, name: string): ChildProcess {
+  const logFile = join(logsDir, `${name.replace(/[^a-z0-9]+/gi, '-')}.log`);
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     env: environment,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let buffer = '';
   child.stdout?.on('data', (chunk: Buffer) => {
+    appendFileSync(logFile, chunk);
     buffer += chunk.toString();
     const lines = buffer.split('\n');
     buffer = lines.pop() ?? '';
@@ -170,7 +182,10 @@ function service(entry: string, name: string): ChildProcess {
     }
   });
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+  child.stderr?.on('data', (chunk: Buffer) => {
+    appendFileSync(logFile, chunk);
+    stderr = (stderr + chunk.toString()).slice(-2000);
+  });
   children.push(child);
   child.once('exit', (code, signal) => {
     log(`${name} exited (${code ?? signal})`);
@@ -399,8 +414,25 @@ const { rows: eventsTwice } = await db.query<{ n: string }>(
   `SELECT count(*) AS n FROM (SELECT attempt_id FROM attempt_events WHERE type = 'attempt.graded'
      GROUP BY attempt_id HAVING count(*) > 1) twice`,
 );
+// What kept correct learners below full marks, grouped, so a failed soak says where to look.
+const { rows: shortfalls } = await db.query<{
+  check_id: string;
+  outcome: string;
+  message: string;
+  n: string;
+}>(
+  `SELECT c.check_id, c.outcome, left(c.message, 160) AS message, count(*) AS n
+     FROM check_results c JOIN attempts a ON a.id = c.attempt_id
+    WHERE a.status = 'graded' AND c.outcome <> 'passed'
+    GROUP BY 1, 2, 3 ORDER BY count(*) DESC LIMIT 20`,
+);
 await db.end();
 
+function countBy(keys: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+  return counts;
+}
 const byId = new Map(rows.map((row) => [row.id, row]));
 const graded = rows.filter((row) => row.status === 'graded');
 const notGradable = rows.filter((row) => row.status === 'not_gradable');
@@ -413,10 +445,15 @@ const result = {
   graded: graded.length,
   notGradable: notGradable.length,
   notGradableWithoutReason: notGradable.filter((row) => !row.not_gradable_reason).length,
-  notGradableReasons: notGradable.map((row) => ({
-    code: row.not_gradable_code,
-    reason: row.not_gradable_reason?.slice(0, 300),
-  })),
+  notGradableReasons: [
+    ...countBy(
+      notGradable.map(
+        (row) => `${row.not_gradable_code}: ${row.not_gradable_reason?.slice(0, 200)}`,
+      ),
+    ),
+  ].map(([reason, count]) => ({ reason, count })),
+  shortfalls: shortfalls.map((row) => ({ ...row, n: Number(row.n) })),
+  logs: logsDir,
   lost: attemptIds.filter((id) => {
     const row = byId.get(id);
     return row === undefined || row.status === 'queued' || row.status === 'running';

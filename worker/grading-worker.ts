@@ -6,6 +6,7 @@ import {
   type GradeStoredAttemptDependencies,
 } from '../src/attempts/grade-stored-attempt.js';
 import { PermanentGradingFailure } from '../src/attempts/permanent-grading-failure.js';
+import { isDependencyUnavailable } from '../src/errors/dependency-unavailable.js';
 import type { Logger } from '../src/logging/logger.js';
 import type { KubegradeMetrics } from '../src/metrics/kubegrade-metrics.js';
 import { defaultQueuePrefix, gradingJobSchema, type GradingJob } from '../src/queue/grading-job.js';
@@ -21,6 +22,8 @@ export interface GradingWorkerOptions {
   grading: Omit<GradeStoredAttemptDependencies, 'waitingRoom'>;
   /** Moves a parked attempt's delayed job forward (its watch saw a change). */
   wake: (attemptId: string) => Promise<void>;
+  /** How long a job waits when PostgreSQL or Redis is unavailable (doubled at most, at random). */
+  outageRetryMs?: number;
   logger: Logger;
   /** Counts finished attempts and times them; optional so tests can leave it out. */
   metrics?: Pick<
@@ -119,6 +122,9 @@ async function processGradingJob(
     return result;
   } catch (error) {
     if (error instanceof DelayedError) throw error;
+    if (isDependencyUnavailable(error)) {
+      await waitOutOutage(job, token, options, logger, error);
+    }
     if (error instanceof PermanentGradingFailure) {
       logger.warn({ code: error.code }, 'attempt can never be graded');
       await options.grading.attempts.markNotGradable(
@@ -146,6 +152,35 @@ async function processGradingJob(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * PostgreSQL or Redis is away. That is our outage, never the learner's fault, so it must not
+ * spend one of the attempt's tries (the last one would end it not gradable): the job is delayed
+ * as it is and tried again once the outage has had time to pass. If Redis itself is away the
+ * delay cannot be recorded; the job then fails as usual and its lock lapses, and BullMQ or the
+ * reconciler run it again.
+ */
+async function waitOutOutage(
+  job: Job<GradingJob>,
+  token: string | undefined,
+  options: GradingWorkerOptions,
+  logger: Logger,
+  error: unknown,
+): Promise<never> {
+  const baseMs = options.outageRetryMs ?? 5_000;
+  const delayMs = Math.round(baseMs * (1 + Math.random())); // spread the crowd that comes back
+  logger.warn(
+    { delayMs, err: error instanceof Error ? error.message : String(error) },
+    'PostgreSQL or Redis is unavailable; grading waits without spending a try',
+  );
+  options.metrics?.gradingRetries.inc();
+  try {
+    await job.moveToDelayed(Date.now() + delayMs, token);
+  } catch {
+    throw error;
+  }
+  throw new DelayedError();
 }
 
 /**

@@ -30,6 +30,7 @@ export async function startGradingWorker(options: {
     metrics,
     concurrency: config.worker.concurrency,
     jobTimeoutMs: config.worker.jobTimeoutMs,
+    outageRetryMs: config.worker.outageRetryMs,
     grading: createGradingDependencies({
       attempts: services.attempts,
       observations: services.observations,

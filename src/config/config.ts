@@ -70,6 +70,7 @@ const environmentSchema = z.object({
   RECONCILE_INTERVAL_MS: positiveInt.default(30_000),
   /** An attempt younger than this may be between its INSERT and its enqueue: not reconciled. */
   RECONCILE_GRACE_MS: positiveInt.default(60_000),
+  OUTAGE_RETRY_MS: positiveInt.default(5_000),
   /** Grading runs (first try, retries, re-enqueues) after which a lost attempt is ended. */
   MAX_GRADING_RUNS: positiveInt.max(50).default(6),
   /** How long the worker waits for in-flight jobs on SIGTERM before giving up. */
@@ -175,6 +176,8 @@ export type Config = {
     parkAfterMs: number;
     reconcileIntervalMs: number;
     reconcileGraceMs: number;
+    /** A job that met a PostgreSQL or Redis outage waits this long (up to twice) without spending a try. */
+    outageRetryMs: number;
     maxGradingRuns: number;
   };
   assessmentsDir: string | undefined;
@@ -287,6 +290,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       parkAfterMs: env.PARK_AFTER_MS,
       reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
       reconcileGraceMs: env.RECONCILE_GRACE_MS,
+      outageRetryMs: env.OUTAGE_RETRY_MS,
       maxGradingRuns: env.MAX_GRADING_RUNS,
     },
     assessmentsDir: env.ASSESSMENTS_DIR,

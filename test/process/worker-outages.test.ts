@@ -3,6 +3,7 @@ import { attemptBody, fixtureAssessmentsDirectory } from '../support/first-pod-f
 import {
   processTestTimeoutMs,
   startServiceProcess,
+  waitFor,
   type ServiceProcess,
 } from '../support/service-process.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
@@ -32,9 +33,10 @@ const target = (url: string) => {
 };
 
 beforeAll(async () => {
-  // Jobs take their retry policy from the producer: plenty of tries, backing off from 500 ms.
+  // Jobs take their retry policy from the producer: two tries, so an outage that spent tries
+  // would end the attempt not gradable.
   services = await openTestServices({
-    jobAttempts: 20,
+    jobAttempts: 2,
     backoffMs: 500,
     assessmentsDirectory: fixtureAssessmentsDirectory,
   });
@@ -47,6 +49,7 @@ beforeAll(async () => {
     ASSESSMENTS_DIR: fixtureAssessmentsDirectory,
     DATABASE_CONNECT_TIMEOUT_MS: '1000',
     WORKER_CONCURRENCY: '2',
+    OUTAGE_RETRY_MS: '200',
   });
   await worker.waitForLog('worker started');
 });
@@ -89,17 +92,32 @@ describe('a worker cut off from Redis', () => {
 });
 
 describe('a worker cut off from PostgreSQL', () => {
-  it('stays up, backs off, and grades the attempt once PostgreSQL is back', async () => {
+  it("stays up, waits without spending the attempt's tries, and grades it once PostgreSQL is back", async () => {
     postgresProxy.cut();
     const id = await submit();
-    // The job was taken and failed for want of the database: it is retried later, not lost.
-    await worker.waitForLog('grading will be retried');
+    // The job was taken and met the outage more times than the attempt has tries: each time it
+    // waits, and none counts against the attempt.
+    const waits = () =>
+      worker
+        .logLines()
+        .filter(
+          (line) =>
+            line.attemptId === id &&
+            line.msg === 'PostgreSQL or Redis is unavailable; grading waits without spending a try',
+        ).length;
+    await waitFor(() => waits() >= 3, 'three waits for PostgreSQL');
     expectAlive();
 
     postgresProxy.restore();
     const attempt = await waitForFinishedAttempt(services.attempts, id, 90_000);
     expect(attempt.status).toBe('graded');
     expect(attempt.score).not.toBeNull();
+    const failures = worker
+      .logLines()
+      .filter(
+        (line) => line.msg === 'grading job failed' || line.msg === 'attempt could not be graded',
+      );
+    expect(failures).toEqual([]);
     expectAlive();
   });
 });
