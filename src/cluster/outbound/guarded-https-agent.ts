@@ -5,6 +5,7 @@ import type { ClusterTarget } from '../kubeconfig/cluster-target.js';
 import { ClusterAddressRefusedError, type AddressRefusal } from './address-refusal.js';
 import { systemResolver, type HostResolver } from './check-cluster-host.js';
 import { createGuardedLookup } from './create-guarded-lookup.js';
+import { secureContextFor } from './shared-secure-context.js';
 import { judgeAddressWithPolicy } from './judge-address.js';
 import {
   compileOutboundPolicy,
@@ -50,15 +51,19 @@ export function createGuardedHttpsAgent(options: GuardedHttpsAgentOptions): http
       maxTotalSockets: maxSockets,
       maxFreeSockets: maxSockets,
       lookup,
-      minVersion: 'TLSv1.2',
       rejectUnauthorized: !target.insecureSkipTlsVerify,
       // Fixed here so no request header can choose the name the certificate is checked against.
       // Empty for an IP host: no SNI, and the certificate is checked against the IP.
       servername: target.tlsServerName ?? (isIP(host) === 0 ? host : ''),
-      ...(target.caPem === undefined ? {} : { ca: target.caPem }),
-      ...(credentials.kind === 'client-certificate'
-        ? { cert: credentials.certPem, key: credentials.keyPem }
-        : {}),
+      // The CA (or the system's roots), TLS 1.2 at least, and a client certificate if any: one
+      // context for every connection of this agent, shared with other agents trusting that CA.
+      secureContext: secureContextFor({
+        caPem: target.caPem,
+        client:
+          credentials.kind === 'client-certificate'
+            ? { certPem: credentials.certPem, keyPem: credentials.keyPem }
+            : undefined,
+      }),
     },
   );
 }
