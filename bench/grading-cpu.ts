@@ -5,12 +5,13 @@
  * Pod once the grader recorded the running moment; a real worker process grades. The figure is
  * the worker process's CPU per attempt, read from /proc, so the machine's load does not enter it.
  *
- *   npm run bench:grading [-- --attempts 8 --anchor-runs 3]
+ *   npm run bench:grading [-- --attempts 8 --anchor-runs 3 --profile]
+ * --profile runs the worker under `node --cpu-prof` and writes its top functions into the result.
  * Target: the worker's CPU per attempt at least 50x below the anchor's.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,12 +19,16 @@ import pg from 'pg';
 import { migrateDatabase } from '../src/db/migrator.js';
 import { createLogger } from '../src/logging/logger.js';
 import { processCpuMs, writeBenchResult } from './support/bench-result.js';
+import { createBenchTenantKey } from './support/bench-tenant.js';
+import { findCpuProfile, summarizeCpuProfile } from './support/cpu-profile.js';
+import { serviceCommand } from './support/service-entry.js';
 
 const { values } = parseArgs({
   options: {
     attempts: { type: 'string', default: '8' },
     'anchor-runs': { type: 'string', default: '3' },
     speed: { type: 'string', default: '50' },
+    profile: { type: 'boolean', default: false },
   },
 });
 const attempts = Number(values.attempts);
@@ -36,29 +41,43 @@ const databaseUrl = adminUrl.replace(/\/[^/]*$/, `/${databaseName}`);
 const apiPort = 20_000 + Math.floor(Math.random() * 20_000);
 const simPort = apiPort + 1;
 const base = `http://127.0.0.1:${apiPort}`;
-const built = existsSync('dist/src/http/main.js');
+const metricsPort = apiPort + 2;
 const children: ChildProcess[] = [];
+let compiled = true;
 
-function start(entry: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  const compiled = `dist/${entry.replace(/\.ts$/, '.js')}`;
-  const child = spawn(
-    built ? process.execPath : 'node_modules/.bin/tsx',
-    [built ? compiled : entry, ...args],
-    {
-      env: {
-        ...process.env,
-        DATABASE_URL: databaseUrl,
-        LOG_LEVEL: 'warn',
-        QUEUE_NAME: `bench-grading-${process.pid}`,
-        OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',
-        GRADING_TIME_SCALE: String(speed),
-        ...env,
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
+function start(
+  entry: string,
+  args: string[],
+  env: Record<string, string> = {},
+  nodeOptions: string[] = [],
+): ChildProcess {
+  const command = serviceCommand(entry, nodeOptions);
+  compiled &&= command.compiled;
+  const child = spawn(command.command, [...command.args, ...args], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: 'warn',
+      QUEUE_NAME: `bench-grading-${process.pid}`,
+      OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',
+      GRADING_TIME_SCALE: String(speed),
+      RATE_LIMIT_PER_KEY: '100000',
+      RATE_LIMIT_PER_TENANT: '100000',
+      ...env,
     },
-  );
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   children.push(child);
   return child;
+}
+
+/** Requests the worker made to learners' clusters so far, from its /metrics. */
+async function clusterRequests(): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  return [...text.matchAll(/^kubegrade_cluster_requests_total\{[^}]*\} (\d+)/gm)].reduce(
+    (sum, [, value]) => sum + Number(value),
+    0,
+  );
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -97,11 +116,13 @@ try {
     String(speed),
   ]);
   start('src/http/main.ts', [], { PORT: String(apiPort), HOST: '127.0.0.1' });
-  const worker = start('worker/main.ts', [], {
-    METRICS_PORT: '0',
-    HOST: '127.0.0.1',
-    WORKER_CONCURRENCY: '16',
-  });
+  const worker = start(
+    'worker/main.ts',
+    [],
+    { METRICS_PORT: String(metricsPort), HOST: '127.0.0.1', WORKER_CONCURRENCY: '16' },
+    values.profile ? ['--cpu-prof', `--cpu-prof-dir=${work}`] : [],
+  );
+  const { headers } = await createBenchTenantKey(databaseUrl, `bench-grading-${process.pid}`);
   while (!existsSync(readOnlyKubeconfig)) await pause(100);
   while (
     !(await fetch(`${base}/readyz`).then(
@@ -117,7 +138,7 @@ try {
     await learnerApplies(namespace);
     const posted = await fetch(`${base}/v1/attempts`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers,
       body: JSON.stringify({
         assessmentId: 'first-pod',
         learnerId: 'bench',
@@ -133,7 +154,8 @@ try {
       maxScore: number | null;
       checks: Array<{ id: string }>;
     };
-    const read = async () => (await (await fetch(`${base}/v1/attempts/${id}`)).json()) as View;
+    const read = async () =>
+      (await (await fetch(`${base}/v1/attempts/${id}`, { headers })).json()) as View;
     while (!(await read()).checks.some((check) => check.id === 'pod-is-bare')) await pause(50);
     kubectl('delete', '-n', namespace, 'pod/my-pod', '--wait=false');
     let view = await read();
@@ -146,11 +168,13 @@ try {
   };
 
   await gradeOne('warm-up'); // JIT, pools, the sim's first namespace
+  const requestsBefore = await clusterRequests();
   const cpuBefore = processCpuMs(worker.pid!);
   const started = performance.now();
   for (let i = 0; i < attempts; i += 1) await gradeOne(`bench-${i}`);
   const workerCpuMs = processCpuMs(worker.pid!) - cpuBefore;
   const wallMs = performance.now() - started;
+  const requestsPerAttempt = (await clusterRequests()) - requestsBefore;
 
   // The anchor, against the same cluster: one kubectl per check.
   const anchorCpuMs: number[] = [];
@@ -176,23 +200,43 @@ try {
     anchorCpuMs.push(Math.round((seconds[0]! + seconds[1]!) * 1000));
   }
   const perAttempt = workerCpuMs / attempts;
+  worker.kill('SIGTERM'); // writes its CPU profile, when asked for one
+  await new Promise((resolve) => worker.once('exit', resolve));
+  const profileFile = values.profile ? findCpuProfile(work) : undefined;
+  if (profileFile) {
+    const kept = join(tmpdir(), `kubegrade-grading-worker-${process.pid}.cpuprofile`);
+    copyFileSync(profileFile, kept);
+    console.log(`worker CPU profile: ${kept}`);
+  }
   const anchorPerAttempt = anchorCpuMs.reduce((a, b) => a + b, 0) / anchorCpuMs.length;
   writeBenchResult('grading-cpu', {
     attempts,
-    compiled: built,
+    compiled,
     simulatedTimeSpeed: speed,
     workerCpuMsPerAttempt: +perAttempt.toFixed(1),
+    kubernetesRequestsPerAttempt: +(requestsPerAttempt / attempts).toFixed(1),
     wallMsPerAttempt: Math.round(wallMs / attempts),
     anchorKubectlCpuMsPerAttempt: Math.round(anchorPerAttempt),
     anchorRuns: anchorCpuMs,
     timesBelowAnchor: +(anchorPerAttempt / perAttempt).toFixed(1),
     target: 'worker CPU per attempt >= 50x below the kubectl-per-check anchor',
+    ...(profileFile
+      ? {
+          workerCpuProfile: {
+            ...summarizeCpuProfile(profileFile, 20),
+            covers: 'the whole run of the worker, start-up and warm-up attempt included',
+          },
+        }
+      : {}),
+    note: "CPU is read from /proc for the worker process and from bash's `times` for the anchor's kubectl children, so the machine's load changes wall time, not these figures (much).",
   });
 } finally {
   for (const child of children) child.kill('SIGTERM');
   await Promise.all(
     children.map((child) =>
-      child.exitCode === null ? new Promise((r) => child.once('exit', r)) : null,
+      child.exitCode === null && child.signalCode === null
+        ? new Promise((r) => child.once('exit', r))
+        : null,
     ),
   );
   rmSync(work, { recursive: true, force: true });

@@ -18,11 +18,8 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startSimulatedCluster } from '../sim/start-simulated-cluster.js';
 import { migrateDatabase } from '../src/db/migrator.js';
-import { createPrismaClient } from '../src/db/prisma-client.js';
 import { createLogger } from '../src/logging/logger.js';
-import { createApiKey } from '../src/tenants/create-api-key.js';
-import { createTenant } from '../src/tenants/create-tenant.js';
-import { TenantRepository } from '../src/tenants/tenant-repository.js';
+import { createBenchTenantKey } from './support/bench-tenant.js';
 import { machineLoad, processCpuMs, writeBenchResult } from './support/bench-result.js';
 import { findCpuProfile, summarizeCpuProfile } from './support/cpu-profile.js';
 import { serviceCommand } from './support/service-entry.js';
@@ -44,15 +41,7 @@ const base = `http://127.0.0.1:${port}`;
 const work = mkdtempSync(join(tmpdir(), 'kubegrade-intake-bench-'));
 
 await migrateDatabase({ databaseUrl, logger: createLogger({ level: 'warn', name: 'bench' }) });
-// An integrator like any other: its own tenant and a key that can submit and read.
-const prisma = createPrismaClient({ databaseUrl });
-const tenants = new TenantRepository(prisma);
-const tenant = await createTenant({ tenants }, { name: `bench-intake-${process.pid}` });
-const { key } = await createApiKey(
-  { tenants },
-  { tenantName: tenant.name, scopes: ['attempts:write', 'results:read'] },
-);
-await prisma.$disconnect();
+const { headers } = await createBenchTenantKey(databaseUrl, `bench-intake-${process.pid}`);
 // Only its kubeconfig is used: submitting vets it (CA, address) but does not call the cluster.
 const cluster = await startSimulatedCluster({ speed: 1 });
 
@@ -77,7 +66,6 @@ const apiProcess = spawn(api.command, api.args, {
   },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
-const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
 try {
   for (;;) {
     const ready = await fetch(`${base}/readyz`).then(
