@@ -107,7 +107,7 @@ const attemptJson = (alias: string) => `json_build_object(
     'id', ${alias}.id, 'score', ${alias}.score::float8, 'maxScore', ${alias}.max_score::float8,
     'passed', ${alias}.passed, 'status', ${alias}.status, 'receivedAt', ${alias}.received_at)`;
 
-/** Best = highest score among graded attempts (later wins a tie); latest = last received. */
+/** Best = highest score among graded attempts (the earlier on a tie, as in the export); latest = last received. */
 const learnersSql = (where: string, limit: number) => `
   WITH selected AS (SELECT a.* FROM attempts a WHERE ${where}),
   learners AS (
@@ -119,7 +119,7 @@ const learnersSql = (where: string, limit: number) => `
   best AS (
     SELECT DISTINCT ON (s.learner_id) s.* FROM selected s JOIN learners USING (learner_id)
      WHERE s.status = 'graded'
-     ORDER BY s.learner_id, s.score DESC NULLS LAST, s.received_at DESC, s.id DESC)
+     ORDER BY s.learner_id, s.score DESC NULLS LAST, s.received_at, s.id)
   SELECT l.learner_id AS "learnerId", latest.course_id AS "courseId", l.attempts,
          CASE WHEN best.id IS NULL THEN NULL ELSE ${attemptJson('best')} END AS best,
          ${attemptJson('latest')} AS latest

@@ -45,7 +45,7 @@ export const learnerResultSchema = z.object({
   learnerId: z.string(),
   courseId: z.string().nullable(),
   attempts: count,
-  /** The graded attempt with the highest score (the later one on a tie); none if none graded. */
+  /** The graded attempt with the highest score (the earlier on a tie, as the export); none if none graded. */
   best: attemptSummary.nullable(),
   latest: attemptSummary,
 });
