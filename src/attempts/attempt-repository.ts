@@ -388,23 +388,39 @@ export class AttemptRepository {
   }
 
   /**
-   * Shows one graded check while the attempt is still running, so the learner can follow the
-   * grader (the lesson's second moment waits for them to delete their Pod). The final saveGrade
-   * replaces these rows.
+   * Shows graded checks while the attempt is still running, so the learner can follow the
+   * grader (the lesson's second moment waits for them to delete their Pod). One statement for
+   * the whole batch, and only while the attempt runs. The final saveGrade replaces these rows.
    */
-  async recordCheckProgress(
+  async recordChecksProgress(
     id: string,
-    check: AttemptGrade['checks'][number],
-    position: number,
+    checks: Array<{ check: AttemptGrade['checks'][number]; position: number }>,
   ): Promise<void> {
-    const running = await this.prisma.attempt.count({ where: { id, status: 'running' } });
-    if (running === 0) return;
-    const row = checkResultColumns(check, position);
-    await this.prisma.checkResult.upsert({
-      where: { attemptId_checkId: { attemptId: id, checkId: check.id } },
-      create: { attemptId: id, checkId: check.id, ...row },
-      update: row,
-    });
+    if (checks.length === 0) return;
+    const rows = checks.map(({ check, position }) => ({
+      check_id: check.id,
+      position,
+      title: check.title,
+      outcome: check.outcome,
+      points_awarded: check.points,
+      points_possible: check.maxPoints,
+      message: check.message,
+      hint: check.hint ?? null,
+      details: check.details ?? {},
+    }));
+    await this.prisma.$executeRaw`
+      INSERT INTO check_results (attempt_id, check_id, position, title, outcome, points_awarded,
+                                 points_possible, message, hint, details)
+      SELECT ${id}::uuid, c.check_id, c.position, c.title, c.outcome::check_outcome,
+             c.points_awarded, c.points_possible, c.message, c.hint, c.details
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS c(
+               check_id text, position int, title text, outcome text, points_awarded numeric,
+               points_possible numeric, message text, hint text, details jsonb)
+       WHERE EXISTS (SELECT 1 FROM attempts WHERE id = ${id}::uuid AND status = 'running')
+      ON CONFLICT (attempt_id, check_id) DO UPDATE
+         SET position = EXCLUDED.position, title = EXCLUDED.title, outcome = EXCLUDED.outcome,
+             points_awarded = EXCLUDED.points_awarded, points_possible = EXCLUDED.points_possible,
+             message = EXCLUDED.message, hint = EXCLUDED.hint, details = EXCLUDED.details`;
   }
 
   /**

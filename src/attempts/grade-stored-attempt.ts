@@ -198,24 +198,36 @@ async function openHeldCluster(
 }
 
 /**
- * Shows each graded check on the attempt while it runs, in order, one write at a time; a check
- * that reads as it already does (a resumed run replays the earlier ones) is not written again.
- * A failed write costs only the display.
+ * Shows each graded check on the attempt while it runs; a check that reads as it already does
+ * (a resumed run replays the earlier ones) is not written again. Checks graded while a write is
+ * in flight go together in the next one, so a burst of checks costs one statement, not two per
+ * check. A failed write costs only the display.
  */
 function progressWriter(deps: GradeStoredAttemptDependencies, attempt: StoredAttempt) {
   const shown = new Map(attempt.checks.map((check) => [check.id, check]));
+  let pending: Array<{ check: CheckGrade; position: number }> = [];
   let chain = Promise.resolve();
+  let flushing = false;
   let position = 0;
+  const flush = () => {
+    flushing = true;
+    chain = chain
+      .then(async () => {
+        // Whatever was graded by the time this write starts goes with it.
+        const batch = pending;
+        pending = [];
+        flushing = false;
+        await deps.attempts.recordChecksProgress(attempt.id, batch);
+      })
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not record progress'));
+  };
   return {
     show: (check: CheckGrade) => {
       const at = position++;
       const before = shown.get(check.id);
       if (before?.outcome === check.outcome && before.message === check.message) return;
-      chain = chain
-        .then(() => deps.attempts.recordCheckProgress(attempt.id, check, at))
-        .catch((error: unknown) =>
-          deps.logger.warn({ err: error, checkId: check.id }, 'could not record progress'),
-        );
+      pending.push({ check, position: at });
+      if (!flushing) flush();
     },
     done: () => chain,
   };
