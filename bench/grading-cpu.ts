@@ -63,6 +63,7 @@ function start(
       GRADING_TIME_SCALE: String(speed),
       RATE_LIMIT_PER_KEY: '100000',
       RATE_LIMIT_PER_TENANT: '100000',
+      RATE_LIMIT_CONCURRENT_PER_KEY: '10000',
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],

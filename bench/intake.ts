@@ -63,6 +63,7 @@ const apiProcess = spawn(api.command, api.args, {
     // One tenant plays a whole class here; the per-key limits are for real integrators.
     RATE_LIMIT_PER_KEY: '1000000',
     RATE_LIMIT_PER_TENANT: '1000000',
+    RATE_LIMIT_CONCURRENT_PER_KEY: '10000',
   },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
