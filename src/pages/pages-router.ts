@@ -77,6 +77,20 @@ export function createPagesRouter(deps: PagesDependencies): Router {
         const grant = await deps.links.readInstructorToken(req.params.token);
         const form = readFilterForm(req.query);
         const report = await reports.read(reportFilterOf(grant, form));
+        // Each listed attempt opens the learner's own feedback page (a link of its own kind,
+        // so the instructor's link never opens anything but the views).
+        const listed = report.learners.flatMap((learner) => [
+          learner.latest.id,
+          ...(learner.best ? [learner.best.id] : []),
+        ]);
+        const feedbackUrls = new Map(
+          await Promise.all(
+            [...new Set(listed)].map(
+              async (id) =>
+                [id, `/feedback/${(await deps.links.feedbackToken(id)).token}`] as const,
+            ),
+          ),
+        );
         res
           .set('Cache-Control', 'no-store')
           .type('html')
@@ -87,6 +101,7 @@ export function createPagesRouter(deps: PagesDependencies): Router {
               report,
               assessment: deps.catalog.get(grant.assessmentId),
               pageUrl: `/instructor/${encodeURIComponent(req.params.token)}`,
+              feedbackUrls,
             }),
           );
       });

@@ -193,6 +193,13 @@ describe('the instructor view', () => {
     expect(learner1).toContain(`data-best="${Number(first!.score)}"`);
     expect(learner1).toContain(`data-latest="${submitted[1]}"`);
     expect(learner1).toMatch(/<td>2<\/td>/);
+    // Each attempt links to the learner's own feedback page.
+    const feedbackUrl = /data-latest="[^"]+"><strong[^]*?href="(\/feedback\/[^"]+)"/.exec(
+      learner1,
+    )?.[1];
+    expect(feedbackUrl).toBeDefined();
+    const feedback = await request(services.app).get(feedbackUrl!).expect(200);
+    expect(feedback.text).toContain('Attempt by learner-1');
     const learner3 = rowOf(page, 'data-learner', 'learner-3');
     expect(learner3).toContain('none graded');
     expect(learner3).toContain('not gradable');

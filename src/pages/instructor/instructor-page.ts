@@ -20,6 +20,8 @@ export interface InstructorPageModel {
   assessment: Assessment | undefined;
   /** Where the filter form submits (the page itself). */
   pageUrl: string;
+  /** Signed feedback-page links of the listed attempts, by attempt id. */
+  feedbackUrls: ReadonlyMap<string, string>;
 }
 
 const statusWords = {
@@ -41,7 +43,7 @@ export function renderInstructorPage(model: InstructorPageModel): string {
         ${model.grant.instructor} · this link works until ${formatTime(model.grant.expiresAt)}
       </p>
       ${renderFilters(model)} ${renderSummary(model.report)} ${renderChecks(model.report)}
-      ${renderQuiz(model)} ${renderNotGradable(model.report)} ${renderLearners(model.report)}
+      ${renderQuiz(model)} ${renderNotGradable(model.report)} ${renderLearners(model)}
     </main>`,
   });
 }
@@ -267,7 +269,8 @@ function renderNotGradable({ summary, notGradable }: InstructorReport): Html {
   </section>`;
 }
 
-function renderLearners({ learners, moreLearners }: InstructorReport): Html {
+function renderLearners({ report, feedbackUrls }: InstructorPageModel): Html {
+  const { learners, moreLearners } = report;
   return html`<section aria-labelledby="learners-title">
     <h2 id="learners-title">Learners</h2>
     ${
@@ -285,7 +288,7 @@ function renderLearners({ learners, moreLearners }: InstructorReport): Html {
                 </tr>
               </thead>
               <tbody>
-                ${learners.map(renderLearnerRow)}
+                ${learners.map((learner) => renderLearnerRow(learner, feedbackUrls))}
               </tbody>
             </table>
           </div>`
@@ -302,20 +305,24 @@ function renderLearners({ learners, moreLearners }: InstructorReport): Html {
   </section>`;
 }
 
-function renderLearnerRow(learner: LearnerResult): Html {
+function renderLearnerRow(learner: LearnerResult, links: ReadonlyMap<string, string>): Html {
   return html`<tr data-learner="${learner.learnerId}">
     <th scope="row">${learner.learnerId}</th>
     <td>${learner.courseId ?? ''}</td>
     <td>${learner.attempts}</td>
     <td data-best="${learner.best?.score ?? ''}">
-      ${learner.best ? describeAttempt(learner.best) : 'none graded'}
+      ${learner.best ? describeAttempt(learner.best, links) : 'none graded'}
     </td>
-    <td data-latest="${learner.latest.id}">${describeAttempt(learner.latest)}</td>
+    <td data-latest="${learner.latest.id}">${describeAttempt(learner.latest, links)}</td>
   </tr>`;
 }
 
-function describeAttempt(attempt: AttemptSummary): Html {
-  const when = html`<span class="meta">${formatTime(attempt.receivedAt)}</span>`;
+/** The attempt's result, linked to the feedback page the learner sees (overrides included). */
+function describeAttempt(attempt: AttemptSummary, links: ReadonlyMap<string, string>): Html {
+  const url = links.get(attempt.id);
+  const when = url
+    ? html`<a class="meta" href="${url}">${formatTime(attempt.receivedAt)}</a>`
+    : html`<span class="meta">${formatTime(attempt.receivedAt)}</span>`;
   if (attempt.status !== 'graded' || attempt.score === null) {
     return html`${statusWords[attempt.status]}<br />${when}`;
   }
