@@ -25,14 +25,18 @@ export function createAuthenticate(deps: AuthenticateApiKeyDependencies): Reques
 export function requireScope(scope: ApiScope): RequestHandler {
   return (req, res, next) => {
     res.locals.route = `${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''}`;
-    const principal = principalOf(res);
-    if (!principal.scopes.includes(scope)) {
-      throw new AppError('FORBIDDEN_SCOPE', `This API key lacks the "${scope}" scope.`, {
-        requiredScope: scope,
-      });
-    }
+    checkScope(res, scope);
     next();
   };
+}
+
+/** Throws FORBIDDEN_SCOPE unless the authenticated key has `scope`. */
+export function checkScope(res: Response, scope: ApiScope): void {
+  if (!principalOf(res).scopes.includes(scope)) {
+    throw new AppError('FORBIDDEN_SCOPE', `This API key lacks the "${scope}" scope.`, {
+      requiredScope: scope,
+    });
+  }
 }
 
 /** The authenticated caller; only valid behind `createAuthenticate`. */

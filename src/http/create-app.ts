@@ -40,6 +40,8 @@ import type { Redis } from 'ioredis';
 import type { KubegradeMetrics } from '../metrics/kubegrade-metrics.js';
 import type { QueueDepth } from '../metrics/queue-depth.js';
 import { createMetricsRouter } from './metrics-router.js';
+import { apiVersion, openApiDoc, toolJwksDoc } from './openapi/public-route-docs.js';
+import { buildOpenApiDocument } from './openapi/openapi-document.js';
 
 export interface AppDependencies {
   catalog: AssessmentCatalog;
@@ -141,10 +143,16 @@ export function createApp(deps: AppDependencies): Express {
   const lti = deps.lti;
   if (lti) {
     // Public: LMS platforms fetch it to verify the tool's client assertions.
-    app.get('/.well-known/jwks.json', async (_req, res) => {
+    app.get('/.well-known/jwks.json', toolJwksDoc, async (_req, res) => {
       res.set('Cache-Control', 'public, max-age=300').json(await lti.toolKeys.publicJwks());
     });
   }
+  // Public, before the API's authentication: built once from the routes registered below.
+  let openApiDocument: unknown;
+  app.get('/v1/openapi.json', openApiDoc, (_req, res) => {
+    openApiDocument ??= buildOpenApiDocument(app, { version: apiVersion });
+    res.set('Cache-Control', 'public, max-age=300').json(openApiDocument);
+  });
   const linkUrls = createLinkUrls(deps.links, deps.publicBaseUrl);
   app.use(
     createPagesRouter({

@@ -1,4 +1,51 @@
 import { Router } from 'express';
+import { z } from 'zod';
+import { documented } from './openapi/route-doc.js';
+
+const livenessDoc = documented({
+  summary: 'Liveness: the process serves',
+  tag: 'Service',
+  access: 'public',
+  responses: {
+    200: {
+      description: 'Alive.',
+      schema: z.object({ status: z.literal('ok') }),
+      example: { status: 'ok' },
+    },
+  },
+});
+
+const readinessBodySchema = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  checks: z.record(
+    z.string(),
+    z.object({ status: z.enum(['ok', 'unavailable']), message: z.string().optional() }),
+  ),
+});
+
+const readinessDoc = documented({
+  summary: 'Readiness: PostgreSQL and Redis answer',
+  tag: 'Service',
+  access: 'public',
+  responses: {
+    200: {
+      description: 'Ready.',
+      schema: readinessBodySchema,
+      example: { status: 'ok', checks: { postgres: { status: 'ok' }, redis: { status: 'ok' } } },
+    },
+    503: {
+      description: 'A dependency does not answer (with Retry-After).',
+      schema: readinessBodySchema,
+      example: {
+        status: 'unavailable',
+        checks: {
+          postgres: { status: 'ok' },
+          redis: { status: 'unavailable', message: 'no answer within 2000 ms' },
+        },
+      },
+    },
+  },
+});
 
 export interface ReadinessProbe {
   name: string;
@@ -13,11 +60,11 @@ export function createHealthRouter(
   const timeoutMs = options.timeoutMs ?? 2_000;
   const router = Router();
 
-  router.get('/healthz', (_req, res) => {
+  router.get('/healthz', livenessDoc, (_req, res) => {
     res.json({ status: 'ok' });
   });
 
-  router.get('/readyz', async (_req, res) => {
+  router.get('/readyz', readinessDoc, async (_req, res) => {
     const results = await Promise.all(
       probes.map(async (probe) => {
         try {

@@ -1,7 +1,41 @@
 import { Router } from 'express';
 import type { Registry } from 'prom-client';
 import { AppError } from '../errors/app-error.js';
+import { z } from 'zod';
 import { gradingDemand, type QueueDepth } from '../metrics/queue-depth.js';
+import { documented } from './openapi/route-doc.js';
+
+const metricsDoc = documented({
+  summary: 'Prometheus metrics of this API process',
+  tag: 'Service',
+  access: 'public',
+  responses: {
+    200: { description: 'Prometheus text exposition format.', contentType: 'text/plain' },
+  },
+});
+
+const queueDepthSchema = z.object({
+  waiting: z.number().int(),
+  prioritized: z.number().int(),
+  delayed: z.number().int(),
+  active: z.number().int(),
+  /** What KEDA sizes workers by. */
+  demand: z.number(),
+});
+
+const queueDepthDoc = documented({
+  summary: 'The grading backlog, for the autoscaler (KEDA metrics-api)',
+  tag: 'Service',
+  access: 'public',
+  responses: {
+    200: {
+      description: 'Jobs by state and the demand derived from them.',
+      schema: queueDepthSchema,
+      example: { waiting: 12, prioritized: 0, delayed: 3, active: 16, demand: 28 },
+    },
+  },
+  errors: ['SERVICE_UNAVAILABLE'],
+});
 
 /**
  * `GET /metrics` in Prometheus text format, and `GET /queue-depth`: the grading backlog as JSON
@@ -13,12 +47,12 @@ export function createMetricsRouter(options: {
   readQueueDepth?: () => Promise<QueueDepth>;
 }): Router {
   const router = Router();
-  router.get('/metrics', async (_req, res) => {
+  router.get('/metrics', metricsDoc, async (_req, res) => {
     res.type(options.registry.contentType).send(await options.registry.metrics());
   });
   const { readQueueDepth } = options;
   if (readQueueDepth) {
-    router.get('/queue-depth', async (_req, res) => {
+    router.get('/queue-depth', queueDepthDoc, async (_req, res) => {
       let depth: QueueDepth;
       try {
         depth = await readQueueDepth();

@@ -44,12 +44,3 @@ export function createRequestLogging(logger: Logger): RequestHandler {
       `${req.method} ${res.statusCode} in ${Math.round(responseTime)} ms`,
   });
 }
-
-/**
- * Remembers which route pattern answered (`/v1/attempts/:id`, not the id itself), for the log
- * line: put it first in a route's handlers.
- */
-export const namedRoute: RequestHandler = (req, res, next) => {
-  res.locals.route = `${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? ''}`;
-  next();
-};

@@ -15,6 +15,13 @@ import {
 import { renderFeedbackPage } from './feedback/feedback-page.js';
 import { loadFeedbackPage } from './feedback/load-feedback-page.js';
 import { renderMessagePage } from './layout.js';
+import {
+  feedbackEventsDoc,
+  feedbackPageDoc,
+  feedbackScriptDoc,
+  instructorPageDoc,
+  stylesheetDoc,
+} from './page-route-docs.js';
 import { readFilterForm, reportFilterOf } from './instructor/instructor-filters.js';
 import { renderInstructorPage } from './instructor/instructor-page.js';
 import type { InstructorReport, InstructorReportFilter } from '../results/instructor-report.js';
@@ -41,14 +48,14 @@ export function createPagesRouter(deps: PagesDependencies): Router {
     logger: deps.logger,
   });
 
-  router.get('/assets/kubegrade.css', (_req, res) => {
+  router.get('/assets/kubegrade.css', stylesheetDoc, (_req, res) => {
     res.type('text/css').set('Cache-Control', 'public, max-age=300').send(stylesheet);
   });
-  router.get('/assets/feedback.js', (_req, res) => {
+  router.get('/assets/feedback.js', feedbackScriptDoc, (_req, res) => {
     res.type('text/javascript').set('Cache-Control', 'public, max-age=300').send(feedbackScript);
   });
 
-  router.get('/feedback/:token', async (req, res) => {
+  router.get('/feedback/:token', feedbackPageDoc, async (req, res) => {
     await asPage(res, async () => {
       const grant = await deps.links.readFeedbackToken(req.params.token);
       const model = await loadFeedbackPage(deps, { attemptId: grant.attemptId });
@@ -62,7 +69,7 @@ export function createPagesRouter(deps: PagesDependencies): Router {
     });
   });
 
-  router.get('/feedback/:token/events', async (req, res) => {
+  router.get('/feedback/:token/events', feedbackEventsDoc, async (req, res) => {
     await asPage(res, async () => {
       const grant = await deps.links.readFeedbackToken(req.params.token);
       await stream(req, res, () => loadFeedbackPage(deps, { attemptId: grant.attemptId }));
@@ -72,7 +79,7 @@ export function createPagesRouter(deps: PagesDependencies): Router {
   const reports = deps.instructorReports;
   if (reports) {
     // The link names the tenant and assessment (and course); the query only narrows them.
-    router.get('/instructor/:token', async (req, res) => {
+    router.get('/instructor/:token', instructorPageDoc, async (req, res) => {
       await asPage(res, async () => {
         const grant = await deps.links.readInstructorToken(req.params.token);
         const form = readFilterForm(req.query);
