@@ -59,6 +59,8 @@ beforeAll(async () => {
     ASSESSMENTS_DIR: fixtureAssessmentsDirectory,
     DATABASE_CONNECT_TIMEOUT_MS: '1000',
     RETRY_AFTER_SECONDS: retryAfterSeconds,
+    // One key sends 40 requests at once below: these tests are about outages, not its limits.
+    RATE_LIMIT_CONCURRENT_PER_KEY: '100',
   });
   queueRedis = createRedisConnection({ url: testRedisUrl, role: 'producer' });
   queue = createGradingQueue({
