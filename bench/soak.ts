@@ -154,6 +154,8 @@ const environment = {
   RECONCILE_GRACE_MS: '15000',
   RATE_LIMIT_PER_KEY: '100000',
   RATE_LIMIT_PER_TENANT: '100000',
+  // One key plays every learner at once; the per-key limits are for real integrators.
+  RATE_LIMIT_CONCURRENT_PER_KEY: '100000',
 };
 const finishedLines = new Map<string, number>();
 /** Every service's output, kept for the post-mortem of a soak that finds something. */
