@@ -1,3 +1,5 @@
+import type { ObservableKind } from './kubernetes/observable-kinds.js';
+
 /**
  * What the grader may ask of a learner's cluster: read-only, one namespace, Kubernetes objects as
  * plain JSON (as the API server returns them). Implemented with @kubernetes/client-node in
@@ -41,6 +43,23 @@ export interface ClusterReader {
     },
     onEvent: (event: PodWatchEvent) => void,
   ): Promise<void>;
+  /** Every object of a kind in a namespace, and the list's resourceVersion to watch from. */
+  listObjects(options: {
+    kind: ObservableKind;
+    namespace: string;
+    labelSelector?: string;
+  }): Promise<KubeObjectList>;
+  /** Like `watchPods`, for any observable kind. */
+  watchObjects(
+    options: {
+      kind: ObservableKind;
+      namespace: string;
+      labelSelector?: string;
+      resourceVersion?: string;
+      signal: AbortSignal;
+    },
+    onEvent: (event: PodWatchEvent) => void,
+  ): Promise<void>;
   /**
    * The requests made so far (method, path, status; never headers), when the reader keeps
    * them: the grader records the count and the list as the attempt's evidence.
@@ -70,6 +89,13 @@ export interface KubeObject {
   [field: string]: unknown;
 }
 
+export interface KubeObjectList {
+  /** The list's resourceVersion: a watch from it misses nothing that happened after the list. */
+  resourceVersion?: string | undefined;
+  items: KubeObject[];
+}
+
+/** A change a watch delivered (for any kind; the name is from when only Pods were watched). */
 export interface PodWatchEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
   object: KubeObject;

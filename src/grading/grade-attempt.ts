@@ -1,7 +1,7 @@
 import { roundToHundredths, type Assessment } from '../assessments/assessment.js';
 import type { AttemptGrade, AttemptSubmission, CheckGrade, EvidenceItem } from './attempt-grade.js';
 import type { CheckContext } from './checks/check-context.js';
-import { readsCluster, type CheckKinds } from './checks/check-kind-registry.js';
+import { checkKindOf, readsCluster, type CheckKinds } from './checks/check-kind-registry.js';
 import { skippedClusterCheck } from './checks/skipped-cluster-check.js';
 import { expectedImagesOf } from './diagnosis/expected-images.js';
 import type { ClusterReader } from './cluster-reader.js';
@@ -97,6 +97,18 @@ export async function gradeAttempt({
 
   const checks: CheckGrade[] = [];
   try {
+    if (observations !== undefined && submission.gradeWithoutCluster !== true) {
+      await observations.observeFromStart(
+        assessment.checks.flatMap((check) =>
+          checkKindOf(check.kind, checkKinds)
+            .observes(check)
+            .map((observed) => ({
+              kind: observed.kind,
+              namespace: observed.namespace ?? context.namespace,
+            })),
+        ),
+      );
+    }
     for (const check of assessment.checks) {
       signal?.throwIfAborted();
       const grade =

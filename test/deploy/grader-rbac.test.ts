@@ -63,11 +63,12 @@ describe('deploy/grader-rbac.yaml', () => {
     ]);
   });
 
-  it('grants get, list and watch on exactly pods, pods/log, events, replicasets and deployments', () => {
+  it('grants get, list and watch on exactly pods, pods/log, events, services, replicasets and deployments', () => {
     const expected = [
       '/pods',
       '/pods/log',
       '/events',
+      '/services',
       'apps/replicasets',
       'apps/deployments',
     ].flatMap((resource) => ['get', 'list', 'watch'].map((verb) => `${resource}:${verb}`));

@@ -47,7 +47,7 @@ describe('cluster checks', () => {
     }
     expect(result.checks.find((check) => check.id === 'kind-pod')?.outcome).toBe('passed');
     expect(result.score).toBe(1);
-    expect(result.maxScore).toBe(9);
+    expect(result.maxScore).toBe(11);
   });
 
   it('end as error with the reason, never failed, when the cluster refuses every read', async () => {

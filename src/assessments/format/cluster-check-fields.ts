@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { observableKindPaths, observableKinds } from '../../grading/kubernetes/observable-kinds.js';
+import { parseLabelSelector } from '../../grading/kubernetes/label-selector.js';
 import { documentSelector } from './manifest-check.js';
 import { nonEmptyText } from './identifiers.js';
 
@@ -9,20 +11,12 @@ import { nonEmptyText } from './identifiers.js';
  * otherwise. Waits are in seconds of cluster time; the grader's clock may run them faster.
  */
 
-/** The kinds the grader may read (its Role grants get/list/watch on exactly these). */
-export const observableKinds = ['Pod', 'ReplicaSet', 'Deployment'] as const;
-export type ObservableKind = (typeof observableKinds)[number];
-
-const apiVersionOfKind: Record<ObservableKind, string> = {
-  Pod: 'v1',
-  ReplicaSet: 'apps/v1',
-  Deployment: 'apps/v1',
-};
+export { observableKinds, type ObservableKind } from '../../grading/kubernetes/observable-kinds.js';
 
 /** Which object to look at: by name, or by label selector (the first match, by name). */
 export const objectReference = z
   .strictObject({
-    /** Optional; when given it must be the kind's own (v1 for Pod, apps/v1 for the others). */
+    /** Optional; when given it must be the kind's own (v1 for Pod, apps/v1 for Deployment...). */
     apiVersion: nonEmptyText.optional(),
     kind: z.enum(observableKinds).default('Pod'),
     name: nonEmptyText.optional(),
@@ -32,11 +26,15 @@ export const objectReference = z
   .refine((ref) => ref.name !== undefined || ref.labelSelector !== undefined, {
     message: 'Give a name or a labelSelector',
   })
-  .refine((ref) => ref.apiVersion === undefined || ref.apiVersion === apiVersionOfKind[ref.kind], {
-    message:
-      'apiVersion does not belong to this kind (Pod is v1; ReplicaSet and Deployment are apps/v1)',
-    path: ['apiVersion'],
-  });
+  .refine(
+    (ref) =>
+      ref.apiVersion === undefined || ref.apiVersion === observableKindPaths[ref.kind].apiVersion,
+    {
+      message:
+        'apiVersion does not belong to this kind (Pod, Service, ConfigMap and Event are v1; ReplicaSet and Deployment are apps/v1)',
+      path: ['apiVersion'],
+    },
+  );
 export type ObjectReference = z.infer<typeof objectReference>;
 
 /** A reference that names one Pod (the checks that follow a Pod over time need its name). */
@@ -58,3 +56,38 @@ export const expectFromManifest = z.strictObject({
   /** Dotted paths of the submitted document that the cluster object must match. */
   paths: z.array(nonEmptyText).min(1).default(['metadata.labels', 'spec.containers']),
 });
+
+/**
+ * A set of objects: every object of `kind` in the namespace, narrowed by name, label selector
+ * and/or the controller that owns it, followed up the owner chain (`ownedBy: { kind:
+ * Deployment, name: web }` finds the Pods of the Deployment's ReplicaSets). Objects being
+ * deleted (a deletionTimestamp is set, `kubectl get` shows Terminating) are not in the set.
+ */
+export const objectSetReference = z
+  .strictObject({
+    kind: z.enum(observableKinds),
+    name: nonEmptyText.optional(),
+    labelSelector: nonEmptyText.optional(),
+    namespace: nonEmptyText.optional(),
+    ownedBy: z
+      .strictObject({ kind: z.enum(['ReplicaSet', 'Deployment']), name: nonEmptyText })
+      .optional(),
+  })
+  .refine(
+    (ref) => ref.labelSelector === undefined || parseLabelSelector(ref.labelSelector) !== undefined,
+    {
+      message: 'Not a label selector (write it as kubectl -l takes it: "app=web,tier!=db")',
+      path: ['labelSelector'],
+    },
+  );
+export type ObjectSetReference = z.infer<typeof objectSetReference>;
+
+/** How many objects the set must hold. */
+export const objectCount = z
+  .strictObject({
+    equals: z.number().int().nonnegative().optional(),
+    min: z.number().int().nonnegative().optional(),
+    max: z.number().int().nonnegative().optional(),
+  })
+  .refine((count) => Object.keys(count).length > 0, { message: 'Give equals, min or max' });
+export type ObjectCount = z.infer<typeof objectCount>;

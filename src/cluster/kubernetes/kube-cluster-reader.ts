@@ -8,7 +8,13 @@ import {
   wrapHttpLibrary,
   type RequestContext,
 } from '@kubernetes/client-node';
-import type { ClusterReader, KubeObject, PodWatchEvent } from '../../grading/cluster-reader.js';
+import type {
+  ClusterReader,
+  KubeObject,
+  KubeObjectList,
+  PodWatchEvent,
+} from '../../grading/cluster-reader.js';
+import { collectionPath, type ObservableKind } from '../../grading/kubernetes/observable-kinds.js';
 import type { ClusterConnection } from './cluster-connection.js';
 import { createGuardedHttpLibrary } from './guarded-http-library.js';
 import { isNotFound, toClusterReadError } from './map-cluster-error.js';
@@ -120,7 +126,44 @@ export class KubeClusterReader implements ClusterReader {
     }
   }
 
-  async watchPods(
+  async listObjects(options: {
+    kind: ObservableKind;
+    namespace: string;
+    labelSelector?: string;
+  }): Promise<KubeObjectList> {
+    const { kind, ...query } = options;
+    try {
+      const list = await this.listOfKind(kind, query);
+      return {
+        resourceVersion: list.metadata?.resourceVersion,
+        items: list.items.map(asKubeObject),
+      };
+    } catch (error) {
+      throw toClusterReadError(error, `${kind}s in ${options.namespace}`);
+    }
+  }
+
+  private listOfKind(
+    kind: ObservableKind,
+    query: { namespace: string; labelSelector?: string },
+  ): Promise<{ metadata?: { resourceVersion?: string }; items: unknown[] }> {
+    switch (kind) {
+      case 'Pod':
+        return this.core.listNamespacedPod(query);
+      case 'Service':
+        return this.core.listNamespacedService(query);
+      case 'ConfigMap':
+        return this.core.listNamespacedConfigMap(query);
+      case 'Event':
+        return this.core.listNamespacedEvent(query);
+      case 'ReplicaSet':
+        return this.apps.listNamespacedReplicaSet(query);
+      case 'Deployment':
+        return this.apps.listNamespacedDeployment(query);
+    }
+  }
+
+  watchPods(
     options: {
       namespace: string;
       labelSelector?: string;
@@ -130,10 +173,24 @@ export class KubeClusterReader implements ClusterReader {
     },
     onEvent: (event: PodWatchEvent) => void,
   ): Promise<void> {
-    const { namespace, signal, ...query } = options;
+    return this.watchObjects({ ...options, kind: 'Pod' }, onEvent);
+  }
+
+  async watchObjects(
+    options: {
+      kind: ObservableKind;
+      namespace: string;
+      labelSelector?: string;
+      fieldSelector?: string;
+      resourceVersion?: string;
+      signal: AbortSignal;
+    },
+    onEvent: (event: PodWatchEvent) => void,
+  ): Promise<void> {
+    const { kind, namespace, signal, ...query } = options;
     if (signal.aborted) return;
     const started = performance.now();
-    const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
+    const path = collectionPath(kind, namespace);
     await new Promise<void>((resolve, reject) => {
       let settled = false;
       const done = (error: unknown) => {
@@ -149,7 +206,7 @@ export class KubeClusterReader implements ClusterReader {
         });
         // Our own abort ends a watch normally; anything else that ends it with an error is a fault.
         if (error && !signal.aborted)
-          reject(toClusterReadError(error, `a watch on Pods in ${namespace}`));
+          reject(toClusterReadError(error, `a watch on ${kind}s in ${namespace}`));
         else resolve();
       };
       let controller: AbortController | undefined;

@@ -1,9 +1,11 @@
 import { clusterAbsentCheckKind } from './cluster-absent-check.js';
 import { clusterObjectCheckKind } from './cluster-object-check.js';
+import { deletedCheckKind } from './deleted-check.js';
 import { eventuallyCheckKind } from './eventually-check.js';
 import { logsContainCheckKind } from './logs-contain-check.js';
 import { manifestCheckKind } from './manifest-check.js';
 import { noControllerCheckKind } from './no-controller-check.js';
+import { objectsCheckKind } from './objects-check.js';
 import { podPhaseCheckKind } from './pod-phase-check.js';
 import { stableCheckKind } from './stable-check.js';
 import { timelineCheckKind } from './timeline-check.js';
@@ -23,5 +25,7 @@ export const builtInCheckKinds = [
   noControllerCheckKind,
   timelineCheckKind,
   logsContainCheckKind,
+  objectsCheckKind,
+  deletedCheckKind,
 ] as const;
 export type BuiltInCheckKinds = typeof builtInCheckKinds;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { checkBaseShape, type CheckBase } from '../../assessments/format/check-base.js';
 import type { CheckContext } from './check-context.js';
 import type { CheckVerdict } from './check-verdict.js';
+import type { ObservableKind } from '../kubernetes/observable-kinds.js';
 import { requiringCluster, type ClusterCheckContext } from './cluster-check-unavailable.js';
 
 /**
@@ -23,6 +24,11 @@ export interface CheckKindModule<
   readonly schema: z.ZodType<Check, unknown>;
   /** An upper bound, in cluster seconds, on how long this check may wait on the cluster. */
   longestWaitSeconds(check: Check): number;
+  /**
+   * The kinds this check follows over time. The run starts watching them before the first
+   * check, so what happens while earlier checks run (a Pod deleted and replaced) is seen.
+   */
+  observes(check: Check): ObservedKind[];
   run(check: Check, context: CheckContext): Promise<CheckVerdict<Mode>>;
 }
 
@@ -52,6 +58,12 @@ type KindObject<
  * Defines a check kind. `fields` are the kind's own fields; the common ones (id, title, points,
  * description, feedback keyed by `failureModes`, hint) and `kind` are added here.
  */
+/** A kind watched in a namespace (the attempt's, when not given). */
+export interface ObservedKind {
+  kind: ObservableKind;
+  namespace?: string | undefined;
+}
+
 export function defineCheckKind<
   const Kind extends string,
   const Mode extends string,
@@ -64,6 +76,7 @@ export function defineCheckKind<
   /** Cross-field rules on the strict object (zod's `refine` keeps the object's type). */
   refine?: (object: KindObject<Kind, Mode, Fields>) => KindObject<Kind, Mode, Fields>;
   longestWaitSeconds?: (check: z.output<KindObject<Kind, Mode, Fields>>) => number;
+  observes?: (check: z.output<KindObject<Kind, Mode, Fields>>) => ObservedKind[];
   run: (
     check: z.output<KindObject<Kind, Mode, Fields>>,
     context: CheckContext,
@@ -82,6 +95,7 @@ export function defineCheckKind<
     failureModes: definition.failureModes,
     schema: definition.refine?.(object) ?? object,
     longestWaitSeconds: definition.longestWaitSeconds ?? (() => 0),
+    observes: definition.observes ?? (() => []),
     run: definition.run,
   };
 }
@@ -101,6 +115,7 @@ export function defineClusterCheckKind<
   fields: Fields;
   refine?: (object: KindObject<Kind, Mode, Fields>) => KindObject<Kind, Mode, Fields>;
   longestWaitSeconds?: (check: z.output<KindObject<Kind, Mode, Fields>>) => number;
+  observes?: (check: z.output<KindObject<Kind, Mode, Fields>>) => ObservedKind[];
   run: (
     check: z.output<KindObject<Kind, Mode, Fields>>,
     context: ClusterCheckContext,

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { podReference, seconds } from '../../assessments/format/cluster-check-fields.js';
+import {
+  objectSetReference,
+  podReference,
+  seconds,
+  type ObjectSetReference,
+} from '../../assessments/format/cluster-check-fields.js';
+import type { CheckVerdict } from './check-verdict.js';
+import type { ClusterCheckContext } from './cluster-check-unavailable.js';
+import { describeMembers, kindsOfObjectSet, observeObjectSet } from './object-set.js';
 import { nonEmptyText } from '../../assessments/format/identifiers.js';
 import { regularExpressionSource } from '../../assessments/format/regular-expression.js';
 import { readPodFacts, type PodFacts } from '../kubernetes/pod-facts.js';
@@ -14,14 +22,26 @@ export const logsContainCheckKind = defineClusterCheckKind({
   kind: 'logs-contain',
   failureModes: ['object-absent', 'log-missing'],
   fields: {
-    pod: podReference,
+    /** One Pod by name, followed by the run's watch on it. */
+    pod: podReference.optional(),
+    /** Or the Pods of a set (by label selector or owner): any of them may show the patterns. */
+    pods: objectSetReference.optional(),
     container: nonEmptyText.optional(),
     patterns: z.array(regularExpressionSource).min(1),
     match: z.enum(['all', 'any']).default('all'),
     timeoutSeconds: seconds.default(30),
   },
+  refine: (object) =>
+    object.refine((check) => (check.pod === undefined) !== (check.pods === undefined), {
+      message: 'Give either pod (one Pod by name) or pods (a set of Pods)',
+    }),
   longestWaitSeconds: (check) => check.timeoutSeconds,
+  observes: (check) =>
+    check.pods === undefined ? [] : kindsOfObjectSet({ ...check.pods, kind: 'Pod' }),
   run: async (check, context) => {
+    if (check.pod === undefined) {
+      return runOnPodSet({ ...check, pods: check.pods ?? { kind: 'Pod' } }, context);
+    }
     const observer = await followPod(check.pod, context);
     const deadline = new Date(context.clock.now().getTime() + check.timeoutSeconds * 1000);
     const patterns = check.patterns.map((source) => new RegExp(source, 'mu'));
@@ -111,4 +131,71 @@ function describeLogEnd(log: string): string {
     .slice(-3)
     .map((line) => (line.length > 120 ? `${line.slice(0, 117)}...` : line));
   return `it has ${lines.length} line${lines.length === 1 ? '' : 's'}, ending with: ${last.map((line) => `"${line}"`).join(' ')}`;
+}
+
+/**
+ * The set form: waits for a Pod of the set whose container has started, reads its log (then
+ * the others', up to a few) and passes when one log shows the patterns.
+ */
+async function runOnPodSet(
+  check: {
+    pods: ObjectSetReference;
+    container?: string | undefined;
+    patterns: string[];
+    match: 'all' | 'any';
+    timeoutSeconds: number;
+  },
+  context: ClusterCheckContext,
+): Promise<CheckVerdict<'object-absent' | 'log-missing'>> {
+  const set = await observeObjectSet({ ...check.pods, kind: 'Pod' }, context);
+  const deadline = new Date(context.clock.now().getTime() + check.timeoutSeconds * 1000);
+  const patterns = check.patterns.map((source) => new RegExp(source, 'mu'));
+  const started = () => {
+    const ready = set.members().filter((object) => {
+      const pod = readPodFacts(object);
+      const container = check.container ?? pod.containers[0]?.name;
+      const status = pod.containerStatuses.find((item) => item.name === container);
+      return status !== undefined && (status.running || status.terminatedReason !== undefined);
+    });
+    return ready.length > 0 ? ready : undefined;
+  };
+  let pause = firstRereadMs;
+  for (;;) {
+    const pods = await context.observations.waitForObjects(started, deadline);
+    if (pods === undefined) {
+      const members = set.members();
+      return {
+        outcome: 'failed',
+        failureMode: members.length === 0 ? 'object-absent' : 'log-missing',
+        explanation: `after ${check.timeoutSeconds} s, no container of the ${set.describe()} had started (found ${describeMembers('Pod', members)}), so there is no log to read`,
+      };
+    }
+    for (const object of pods.slice(0, 3)) {
+      const pod = readPodFacts(object);
+      const container = check.container ?? pod.containers[0]?.name ?? '';
+      const log = await context.observations.podLog(set.namespace, pod.name ?? '', container);
+      if (log === undefined) continue;
+      const found = patterns
+        .map((pattern) => pattern.exec(log)?.[0])
+        .filter((line) => line !== undefined);
+      const enough = check.match === 'all' ? found.length === patterns.length : found.length > 0;
+      if (enough) {
+        return {
+          outcome: 'passed',
+          explanation: `the log of container ${container} of Pod ${pod.name ?? ''} has "${found[0] ?? ''}"`,
+          details: { pod: pod.name ?? null, container, matched: found },
+        };
+      }
+    }
+    const remaining = deadline.getTime() - context.clock.now().getTime();
+    if (remaining <= 0) {
+      return {
+        outcome: 'failed',
+        failureMode: 'log-missing',
+        explanation: `no log of the ${set.describe()} has a line matching ${check.patterns.map((source) => `/${source}/`).join(', ')} after ${check.timeoutSeconds} s`,
+      };
+    }
+    await context.clock.sleep(Math.min(pause, remaining), context.signal);
+    pause *= 2;
+  }
 }

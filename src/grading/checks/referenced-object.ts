@@ -54,6 +54,11 @@ async function listCandidates(
       return fresh
         ? context.cluster.listDeployments({ namespace })
         : context.observations.deployments(namespace);
+    default:
+      // The kinds added for sets of objects (Services, ConfigMaps, Events): watched once.
+      return fresh
+        ? (await context.cluster.listObjects({ kind: reference.kind, namespace })).items
+        : (await context.observations.objects(reference.kind, namespace)).current();
   }
 }
 

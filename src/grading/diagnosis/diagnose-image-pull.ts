@@ -14,10 +14,24 @@ export function diagnoseImagePull(options: {
   expectedImages: ReadonlyMap<string, string>;
 }): string | undefined {
   const { pod, events, expectedImages } = options;
-  const findings = pod.containers.flatMap((container) => {
-    const status = pod.containerStatuses.find((item) => item.name === container.name);
+  // Init containers' images are pulled first: a typo there keeps the Pod in Init forever.
+  const all = [
+    ...pod.initContainers.map((container) => ({
+      container,
+      field: 'initContainers',
+      noun: 'init container',
+      status: pod.initContainerStatuses.find((item) => item.name === container.name),
+    })),
+    ...pod.containers.map((container) => ({
+      container,
+      field: 'containers',
+      noun: 'container',
+      status: pod.containerStatuses.find((item) => item.name === container.name),
+    })),
+  ];
+  const findings = all.flatMap(({ container, field, noun, status }) => {
     const containerEvents = events.filter(
-      (event) => event.fieldPath === `spec.containers{${container.name}}`,
+      (event) => event.fieldPath === `spec.${field}{${container.name}}`,
     );
     const failedPull = containerEvents.find(
       (event) => event.reason === 'Failed' && event.message.startsWith('Failed to pull image'),
@@ -29,7 +43,7 @@ export function diagnoseImagePull(options: {
     if (!stuck || container.image === undefined) return [];
     const detail = failedPull?.message ?? status?.waitingMessage ?? '';
     const state = status?.waitingReason
-      ? `, its container ${container.name} is waiting in ${status.waitingReason}`
+      ? `, its ${noun} ${container.name} is waiting in ${status.waitingReason}`
       : '';
     const expected = expectedImages.get(container.name);
     const lessonImage =

@@ -24,6 +24,15 @@ export function slimResult(result: unknown): unknown {
   if (result === undefined) return null;
   if (typeof result === 'string') return result.slice(0, maxRecordedLogBytes);
   if (Array.isArray(result)) return result.map((item) => slimObject(item as KubeObject));
+  if (isObjectList(result)) return { ...result, items: result.items.map(slimObject) };
   if (typeof result === 'object' && result !== null) return slimObject(result as KubeObject);
   return result;
+}
+
+function isObjectList(value: unknown): value is { items: KubeObject[] } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray((value as { items?: unknown }).items)
+  );
 }

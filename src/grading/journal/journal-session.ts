@@ -3,8 +3,10 @@ import type {
   ClusterReader,
   ClusterRequestSummary,
   KubeObject,
+  KubeObjectList,
   PodWatchEvent,
 } from '../cluster-reader.js';
+import type { ObservableKind } from '../kubernetes/observable-kinds.js';
 import type { GradingClock } from '../grading-clock.js';
 import type { AttemptJournal } from './attempt-journal.js';
 import { GradingParked, type AwaitedAction } from './grading-parked.js';
@@ -44,6 +46,21 @@ interface ReplayedWatch {
 }
 
 const iso = (date: Date) => date.toISOString();
+
+/** What a live watch is opened with, besides its signal. */
+interface WatchTarget {
+  namespace: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  resourceVersion?: string;
+}
+
+/** Opens the live watch itself (Pods, or another kind). */
+type OpenWatch = (
+  live: ClusterReader,
+  options: WatchTarget & { signal: AbortSignal },
+  onEvent: (event: PodWatchEvent) => void,
+) => Promise<void>;
 
 /**
  * One grading run's view of the learner's cluster, through the attempt's journal. It is both
@@ -184,6 +201,36 @@ export class JournalSession implements ClusterReader, GradingClock {
     );
   }
 
+  listObjects(options: {
+    kind: ObservableKind;
+    namespace: string;
+    labelSelector?: string;
+  }): Promise<KubeObjectList> {
+    return this.call(callKey('listObjects', options), () =>
+      this.requireLive().listObjects(options),
+    );
+  }
+
+  watchObjects(
+    options: {
+      kind: ObservableKind;
+      namespace: string;
+      labelSelector?: string;
+      resourceVersion?: string;
+      signal: AbortSignal;
+    },
+    onEvent: (event: PodWatchEvent) => void,
+  ): Promise<void> {
+    const { signal, resourceVersion, kind, ...target } = options;
+    return this.watch(
+      callKey('watchObjects', { kind, ...target }),
+      { ...target, ...(resourceVersion ? { resourceVersion } : {}) },
+      signal,
+      onEvent,
+      (live, open, deliver) => live.watchObjects({ ...open, kind }, deliver),
+    );
+  }
+
   readPodLog(options: {
     namespace: string;
     name: string;
@@ -205,7 +252,23 @@ export class JournalSession implements ClusterReader, GradingClock {
     onEvent: (event: PodWatchEvent) => void,
   ): Promise<void> {
     const { signal, resourceVersion, ...target } = options;
-    const key = callKey('watchPods', target);
+    return this.watch(
+      callKey('watchPods', target),
+      { ...target, ...(resourceVersion ? { resourceVersion } : {}) },
+      signal,
+      onEvent,
+      (live, open, deliver) => live.watchPods(open, deliver),
+    );
+  }
+
+  /** A watch: replayed from the journal while it holds the watch's record, then live. */
+  private async watch(
+    key: string,
+    target: WatchTarget,
+    signal: AbortSignal,
+    onEvent: (event: PodWatchEvent) => void,
+    open: OpenWatch,
+  ): Promise<void> {
     const n = this.count(this.watchCounts, key, this.journal.watchCount(key));
     const recorded = this.journal.watch(key, n.index);
     if (recorded.length > 0)
@@ -213,17 +276,11 @@ export class JournalSession implements ClusterReader, GradingClock {
     if (this.live === undefined) {
       throw new ClusterReadError(
         'NOT_RECORDED',
-        'The recorded observation of the Pods ends here, and a regrade does not look at the cluster again.',
+        'The recorded observation of the cluster ends here, and a regrade does not look at the cluster again.',
       );
     }
     this.goLive();
-    return this.liveWatch(
-      key,
-      n.fresh,
-      { ...target, ...(resourceVersion ? { resourceVersion } : {}) },
-      signal,
-      onEvent,
-    );
+    return this.liveWatch(key, n.fresh, target, signal, onEvent, open);
   }
 
   // --- replay -----------------------------------------------------------------------------
@@ -410,14 +467,10 @@ export class JournalSession implements ClusterReader, GradingClock {
   private liveWatch(
     key: string,
     n: number,
-    options: {
-      namespace: string;
-      labelSelector?: string;
-      fieldSelector?: string;
-      resourceVersion?: string;
-    },
+    options: WatchTarget,
     signal: AbortSignal,
     onEvent: (event: PodWatchEvent) => void,
+    open: OpenWatch,
   ): Promise<void> {
     const at = iso(this.now());
     this.journal.append({
@@ -437,7 +490,7 @@ export class JournalSession implements ClusterReader, GradingClock {
       });
       this.gapFrom = undefined;
     }
-    const feeder = this.startFeeder(key, n, options);
+    const feeder = this.startFeeder(key, n, options, open);
     return new Promise<void>((resolve, reject) => {
       let settled = false;
       const settle = (error?: ClusterReadError) => {
@@ -471,26 +524,21 @@ export class JournalSession implements ClusterReader, GradingClock {
   private startFeeder(
     key: string,
     n: number,
-    options: {
-      namespace: string;
-      labelSelector?: string;
-      fieldSelector?: string;
-      resourceVersion?: string;
-    },
+    options: WatchTarget,
+    open: OpenWatch,
   ): LiveWatchFeeder {
     const id = `${key}#${n}`;
     const controller = new AbortController();
     const live = this.requireLive();
-    const ended = live
-      .watchPods({ ...options, signal: controller.signal }, (event) => {
-        this.journal.append({
-          type: 'watch-event',
-          at: iso(this.liveClock.now()),
-          key,
-          n,
-          event: { type: event.type, object: slimObject(event.object) },
-        });
-      })
+    const ended = open(live, { ...options, signal: controller.signal }, (event) => {
+      this.journal.append({
+        type: 'watch-event',
+        at: iso(this.liveClock.now()),
+        key,
+        n,
+        event: { type: event.type, object: slimObject(event.object) },
+      });
+    })
       .then(
         () => undefined,
         (error: unknown) => asClusterReadError(error),

@@ -19,6 +19,9 @@ export interface PodFacts {
   nodeName: string | undefined;
   containers: ContainerSpecFacts[];
   containerStatuses: ContainerStatusFacts[];
+  /** Run to completion, in order, before the containers start; their images are pulled too. */
+  initContainers: ContainerSpecFacts[];
+  initContainerStatuses: ContainerStatusFacts[];
   conditions: { type: string; status: string; reason?: string; message?: string }[];
 }
 
@@ -111,21 +114,31 @@ export function readPodFacts(pod: KubeObject): PodFacts {
     phase: textField(status, 'phase'),
     podIP: textField(status, 'podIP'),
     nodeName: textField(spec, 'nodeName'),
-    containers: listOf(container, field(spec, 'containers')).map((item) => ({
-      name: item.name,
-      image: item.image,
-      requests: item.resources?.requests ?? {},
-    })),
-    containerStatuses: listOf(containerStatus, field(status, 'containerStatuses')).map((item) => ({
-      name: item.name,
-      waitingReason: item.state?.waiting?.reason,
-      waitingMessage: item.state?.waiting?.message,
-      running: item.state?.running !== undefined,
-      terminatedReason: item.state?.terminated?.reason,
-      restartCount: item.restartCount,
-    })),
+    containers: readContainers(field(spec, 'containers')),
+    containerStatuses: readContainerStatuses(field(status, 'containerStatuses')),
+    initContainers: readContainers(field(spec, 'initContainers')),
+    initContainerStatuses: readContainerStatuses(field(status, 'initContainerStatuses')),
     conditions: listOf(condition, field(status, 'conditions')),
   };
+}
+
+function readContainers(value: unknown): ContainerSpecFacts[] {
+  return listOf(container, value).map((item) => ({
+    name: item.name,
+    image: item.image,
+    requests: item.resources?.requests ?? {},
+  }));
+}
+
+function readContainerStatuses(value: unknown): ContainerStatusFacts[] {
+  return listOf(containerStatus, value).map((item) => ({
+    name: item.name,
+    waitingReason: item.state?.waiting?.reason,
+    waitingMessage: item.state?.waiting?.message,
+    running: item.state?.running !== undefined,
+    terminatedReason: item.state?.terminated?.reason,
+    restartCount: item.restartCount,
+  }));
 }
 
 /** The object without `managedFields`: noise in evidence, and large. */

@@ -3,7 +3,11 @@ import type { ClusterReader, KubeObject } from '../cluster-reader.js';
 import type { GradingClock } from '../grading-clock.js';
 import { withoutManagedFields } from '../kubernetes/pod-facts.js';
 import { readEventList } from '../kubernetes/event-facts.js';
+import type { ObservableKind } from '../kubernetes/observable-kinds.js';
+import type { AwaitedAction } from '../journal/grading-parked.js';
+import { KindObserver } from './kind-observer.js';
 import { PodObserver, type PodObserverOptions } from './pod-observer.js';
+import { waitForChangeOrTimeout } from './wait-for-change.js';
 
 export interface ClusterObservationsOptions {
   reader: ClusterReader;
@@ -30,6 +34,8 @@ export class ClusterObservations {
   private readonly pods = new Map<string, PodObserver>();
   private readonly reads = new Map<string, Promise<unknown>>();
   private readonly logs = new Map<string, { container: string; text: string }>();
+  private readonly kinds = new Map<string, KindObserver>();
+  private kindListeners = new Set<() => void>();
 
   constructor(options: ClusterObservationsOptions) {
     this.reader = options.reader;
@@ -57,6 +63,80 @@ export class ClusterObservations {
       this.pods.set(key, observer);
     }
     return observer;
+  }
+
+  /**
+   * The observer of every object of a kind in a namespace (listed, then watched), started on
+   * first use: each kind the rubric refers to is watched once per attempt.
+   */
+  async objects(kind: ObservableKind, namespace: string): Promise<KindObserver> {
+    const key = `${kind}/${namespace}`;
+    let observer = this.kinds.get(key);
+    if (observer === undefined) {
+      observer = new KindObserver({
+        reader: this.reader,
+        clock: this.clock,
+        kind,
+        namespace,
+        onChange: () => this.notifyKindListeners(),
+      });
+      this.kinds.set(key, observer);
+    }
+    await observer.start();
+    return observer;
+  }
+
+  /**
+   * Starts watching every kind the rubric follows, in the rubric's order, before the first
+   * check. A kind that cannot be read is remembered; the checks on it report why.
+   */
+  async observeFromStart(
+    kinds: readonly { kind: ObservableKind; namespace: string }[],
+  ): Promise<void> {
+    for (const { kind, namespace } of kinds) await this.objects(kind, namespace);
+  }
+
+  /**
+   * Resolves with the probe's first defined answer, asking again after every change any kind
+   * observer sees, or with undefined once `deadline` (grading clock) passes. A probe that
+   * throws (a read failure) ends the wait with that error.
+   */
+  async waitForObjects<T>(
+    probe: () => T | undefined,
+    deadline: Date,
+    awaiting?: AwaitedAction,
+  ): Promise<T | undefined> {
+    let told = false;
+    for (;;) {
+      const answer = probe();
+      if (answer !== undefined) return answer;
+      const remaining = deadline.getTime() - this.clock.now().getTime();
+      if (remaining <= 0) return undefined;
+      if (awaiting !== undefined && !told) {
+        told = true;
+        this.waiting.onAwaiting?.({ ...awaiting, deadline });
+      }
+      this.waiting.park?.(deadline, awaiting);
+      const changed = new Promise<void>((resolve) => {
+        const listener = () => {
+          this.kindListeners.delete(listener);
+          resolve();
+        };
+        this.kindListeners.add(listener);
+      });
+      await waitForChangeOrTimeout({
+        changed,
+        milliseconds: remaining,
+        clock: this.clock,
+        signal: this.signal,
+      });
+    }
+  }
+
+  private notifyKindListeners(): void {
+    const waiting = [...this.kindListeners];
+    this.kindListeners.clear();
+    for (const listener of waiting) listener();
   }
 
   /** The events about Pods of this name (every uid; filter by involvedObject.uid), read once. */
@@ -108,6 +188,8 @@ export class ClusterObservations {
   /** The timeline, last Pod snapshot, events, log excerpt and requests, for the attempt. */
   async evidence(): Promise<EvidenceItem[]> {
     const items: EvidenceItem[] = [];
+    for (const observer of this.kinds.values())
+      items.push({ kind: 'object-changes', data: observer.evidence() });
     for (const observer of this.pods.values()) {
       items.push({ kind: 'pod-timeline', data: observer.timeline() });
       const uid = observer.trackedUid();
@@ -141,7 +223,9 @@ export class ClusterObservations {
 
   /** Ends every watch; the run is over. */
   async close(): Promise<void> {
-    await Promise.all([...this.pods.values()].map((observer) => observer.close()));
+    await Promise.all(
+      [...this.pods.values(), ...this.kinds.values()].map((observer) => observer.close()),
+    );
   }
 
   private once<T>(key: string, read: () => Promise<T>): Promise<T> {
