@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { defaultAssessmentsDirectory } from '../../src/assessments/default-assessments-directory.js';
 import type { CheckGrade } from '../../src/grading/attempt-grade.js';
-import { runScenario } from './self-test/grade-scenario.js';
+import { regradeFromJournal, runScenario } from './self-test/grade-scenario.js';
 import { loadScenarios, type Scenario } from './self-test/scenario.js';
 
 /**
@@ -12,9 +12,10 @@ import { loadScenarios, type Scenario } from './self-test/scenario.js';
 const scenarios = await loadScenarios(defaultAssessmentsDirectory());
 
 describe('rubric self-tests', () => {
-  it('exist for first-pod (at least 20 scenarios)', () => {
-    const firstPod = scenarios.filter((item) => item.assessmentDirectory.endsWith('first-pod'));
-    expect(firstPod.length).toBeGreaterThanOrEqual(20);
+  it('exist for first-pod (at least 20 scenarios) and first-deployment (at least 15)', () => {
+    const of = (id: string) => scenarios.filter((item) => item.assessmentDirectory.endsWith(id));
+    expect(of('first-pod').length).toBeGreaterThanOrEqual(20);
+    expect(of('first-deployment').length).toBeGreaterThanOrEqual(15);
   });
 
   describe.each(scenarios.map((item) => [relative(process.cwd(), item.file), item] as const))(
@@ -53,6 +54,13 @@ describe('rubric self-tests', () => {
         expect(recorded?.count).toBe(run.readerRequests);
         for (const request of recorded?.requests ?? [])
           expect(Object.keys(request).sort()).toEqual(['method', 'ms', 'path', 'status']);
+        // Durable: the journal alone (a regrade, no cluster) gives every judged check again.
+        if (loaded.assessmentDirectory.endsWith('first-deployment')) {
+          const regraded = await regradeFromJournal(run, loaded.scenario.submission.answers);
+          const judged = (checks: readonly CheckGrade[]) =>
+            outcomes(checks.filter((check) => check.outcome !== 'error'));
+          expect(judged(regraded.checks)).toEqual(judged(run.grade.checks));
+        }
       });
     },
   );

@@ -84,4 +84,10 @@ describe('longestClusterWaitSeconds', () => {
     expect(longestClusterWaitSeconds(loadAssessment('first-pod'))).toBe(90 + 30 + 90 + 300 + 30);
     expect(longestClusterWaitSeconds(loadAssessment('manifest-only-pod'))).toBe(0);
   });
+
+  it('adds up the waits of first-deployment, as the modules of its check kinds count them', () => {
+    expect(longestClusterWaitSeconds(loadAssessment('first-deployment'))).toBe(
+      60 + 120 + 60 + 60 + 300 + 60 + 300 + 120 + 300 + 120 + 60,
+    );
+  });
 });

@@ -5,7 +5,9 @@ import type { Assessment } from '../../../src/assessments/assessment.js';
 import { parseAssessment } from '../../../src/assessments/parse-assessment.js';
 import { KubeClusterReader } from '../../../src/cluster/kubernetes/kube-cluster-reader.js';
 import type { AttemptGrade } from '../../../src/grading/attempt-grade.js';
-import { gradeAttempt } from '../../../src/grading/grade-attempt.js';
+import { gradeFromJournal } from '../../../src/grading/grade-from-journal.js';
+import { AttemptJournal } from '../../../src/grading/journal/attempt-journal.js';
+import type { JournalEntry } from '../../../src/grading/journal/journal-entry.js';
 import { createScaledClock } from '../../../src/grading/grading-clock.js';
 import {
   startSimulatedCluster,
@@ -27,6 +29,27 @@ export interface ScenarioRun {
   wallMs: number;
   /** Internal errors the simulated cluster reported (a scenario must cause none). */
   simulatorErrors: string[];
+  manifest: string;
+  /** What the grader observed, as the worker would have stored it. */
+  journal: readonly JournalEntry[];
+}
+
+/**
+ * Grades a scenario's attempt again from its journal alone, as a regrade does: no cluster.
+ */
+export async function regradeFromJournal(
+  run: ScenarioRun,
+  answers: Record<string, string | string[]>,
+): Promise<AttemptGrade> {
+  const graded = await gradeFromJournal({
+    assessment: run.assessment,
+    submission: { manifest: run.manifest, answers },
+    journal: new AttemptJournal(run.journal),
+    clock: createScaledClock(scenarioSpeed),
+  });
+  if (graded.status !== 'graded') throw new Error('a regrade never parks');
+  await graded.session.close();
+  return graded.grade;
 }
 
 /**
@@ -71,15 +94,21 @@ export async function runScenario({
       readManifest: (source) => readManifestSource(source, assessmentDirectory),
     });
     await learner.untilSubmit();
-    const [grade] = await Promise.all([
-      gradeAttempt({
+    // Through the one grading use case, as the worker grades: every observation is journaled.
+    const journal = new AttemptJournal();
+    const [graded] = await Promise.all([
+      gradeFromJournal({
         assessment,
         submission: { manifest, answers: scenario.submission.answers },
-        cluster: reader,
+        journal,
+        live: reader,
         clock: createScaledClock(scenarioSpeed),
       }),
       learner.afterSubmit(),
     ]);
+    if (graded.status !== 'graded') throw new Error('a scenario run never parks');
+    await graded.session.close();
+    const grade = graded.grade;
     return {
       assessment,
       grade,
@@ -87,6 +116,8 @@ export async function runScenario({
       clusterRequests: cluster.control.requests().filter((request) => request.identity !== 'admin'),
       wallMs: Date.now() - started,
       simulatorErrors,
+      journal: journal.all(),
+      manifest,
     };
   } finally {
     agent.destroy();

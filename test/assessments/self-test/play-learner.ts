@@ -68,6 +68,35 @@ export function playLearner(options: {
       await new Promise((resolve) => setTimeout(resolve, (step.sleep * 1000) / speed));
     } else if ('delete' in step) {
       await core.deleteNamespacedPod({ namespace, name: step.delete.pod });
+    } else if ('deleteOne' in step) {
+      const pods = await livePods(step.deleteOne.labelSelector);
+      const first = pods[0]?.metadata?.name;
+      if (first === undefined) throw new Error(`no Pod matches ${step.deleteOne.labelSelector}`);
+      await core.deleteNamespacedPod({ namespace, name: first });
+    } else if ('waitForPods' in step) {
+      const { labelSelector, count, phase, image } = step.waitForPods;
+      await until(`${count} Pods ${labelSelector} to be ${phase}`, async () => {
+        const pods = (await livePods(labelSelector)).filter(
+          (pod) =>
+            pod.status?.phase === phase &&
+            (image === undefined || pod.spec?.containers.every((item) => item.image === image)),
+        );
+        return pods.length === count;
+      });
+    } else if ('scale' in step) {
+      const { deployment, replicas } = step.scale;
+      await updateDeployment(deployment, (object) => {
+        if (object.spec) object.spec.replicas = replicas;
+      });
+    } else if ('setImage' in step) {
+      const { deployment, container, image } = step.setImage;
+      await updateDeployment(deployment, (object) => {
+        const target = object.spec?.template.spec?.containers.find(
+          (item) => item.name === container,
+        );
+        if (target === undefined) throw new Error(`no container ${container} in ${deployment}`);
+        target.image = image;
+      });
     } else {
       cluster.control.addFault(step.fault);
     }
@@ -100,6 +129,31 @@ export function playLearner(options: {
     }
     if (expectRejected && rejected === 0)
       throw new Error('expected the cluster to reject the manifest');
+  }
+
+  async function livePods(labelSelector: string): Promise<k8s.V1Pod[]> {
+    const list = await core.listNamespacedPod({ namespace, labelSelector });
+    return list.items
+      .filter((pod) => pod.metadata?.deletionTimestamp === undefined)
+      .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+  }
+
+  /** Read, change, replace; again on a conflict (a controller wrote in between). */
+  async function updateDeployment(
+    name: string,
+    change: (object: k8s.V1Deployment) => void,
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      const object = await apps.readNamespacedDeployment({ namespace, name });
+      change(object);
+      try {
+        await apps.replaceNamespacedDeployment({ namespace, name, body: object });
+        return;
+      } catch (error) {
+        if (!(error instanceof k8s.ApiException) || error.code !== 409 || attempt >= 10)
+          throw error;
+      }
+    }
   }
 
   async function readPod(name: string): Promise<k8s.V1Pod | undefined> {

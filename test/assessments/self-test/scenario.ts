@@ -46,6 +46,23 @@ const step = z.union([
   /** Simulated seconds. */
   z.strictObject({ sleep: z.number().positive() }),
   z.strictObject({ delete: z.strictObject({ pod: z.string() }) }),
+  /** Deletes the first Pod (by name) matching the selector that is not already going. */
+  z.strictObject({ deleteOne: z.strictObject({ labelSelector: z.string() }) }),
+  /** Until `count` Pods matching the selector (not terminating) are in `phase` (and run `image`). */
+  z.strictObject({
+    waitForPods: z.strictObject({
+      labelSelector: z.string(),
+      count: z.number().int().nonnegative(),
+      phase: z.string().default('Running'),
+      image: z.string().optional(),
+    }),
+  }),
+  /** kubectl scale deployment <name> --replicas=<n> */
+  z.strictObject({ scale: z.strictObject({ deployment: z.string(), replicas: z.number().int() }) }),
+  /** kubectl set image deployment/<name> <container>=<image> */
+  z.strictObject({
+    setImage: z.strictObject({ deployment: z.string(), container: z.string(), image: z.string() }),
+  }),
   z.strictObject({ fault: faultRule }),
 ]);
 export type ScenarioStep = z.infer<typeof step>;
