@@ -61,9 +61,23 @@ export class AttemptJournal {
     return this.watchCounts.get(key) ?? 0;
   }
 
-  /** The recorded open, events and close of the n-th watch with this key, in order. */
+  /**
+   * The recorded open, events and close of the n-th watch with this key, in order. A watch
+   * whose end was never recorded (its process died, or the run went live and resumed it) but
+   * that a later watch of the same key followed ended when that one opened: the observer only
+   * opens the next after the last has ended. Its replay must end there too, or the replay
+   * would keep waiting on it and never reach what the next one recorded (the deletion).
+   */
   watch(key: string, n: number): readonly WatchEntry[] {
-    return this.watches.get(`${key}#${n}`) ?? [];
+    const recorded = this.watches.get(`${key}#${n}`) ?? [];
+    if (recorded.length === 0 || recorded.some((entry) => entry.type === 'watch-close')) {
+      return recorded;
+    }
+    const next = this.watches.get(`${key}#${n + 1}`)?.[0];
+    if (next === undefined) return recorded;
+    const last = recorded[recorded.length - 1]!;
+    const at = Date.parse(next.at) > Date.parse(last.at) ? next.at : last.at;
+    return [...recorded, { type: 'watch-close', key, n, at }];
   }
 
   /** The latest time anything was learnt: how far the record reaches. */

@@ -130,6 +130,11 @@ export class JournalSession implements ClusterReader, GradingClock {
   async sleep(milliseconds: number, signal?: AbortSignal): Promise<void> {
     if (this.mode === 'live') return this.liveClock.sleep(milliseconds, signal);
     signal?.throwIfAborted();
+    // Let what the replay already set in motion settle first: a watch whose record just ended
+    // is being resumed (a read, then the next watch), all from the record without I/O. Jumping
+    // the clock before that next watch is open would skip what it recorded (the deletion).
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    signal?.throwIfAborted();
     const target = this.virtualNow.getTime() + Math.max(0, milliseconds);
     const next = this.nextRecordedChange();
     if (next !== undefined && Date.parse(next.entry.at) <= target) {
