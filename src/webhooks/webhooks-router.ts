@@ -163,6 +163,7 @@ const rotateSecretDoc = documented({
   summary: "Rotate an endpoint's secret (the old one keeps signing for a while)",
   params: endpointParams,
   body: rotateWebhookSecretSchema,
+  bodyOptional: true,
   bodyExample: { previousSecretValidForSeconds: 86400 },
   responses: {
     200: {

@@ -133,7 +133,7 @@ function operationOf(route: RegisteredRoute, doc: RouteDoc): Record<string, unkn
     ...(doc.body
       ? {
           requestBody: {
-            required: true,
+            required: doc.bodyOptional !== true,
             content: {
               'application/json': {
                 schema: jsonSchemaOf(doc.body, 'input'),

@@ -35,6 +35,8 @@ export interface RouteDoc {
   query?: z.ZodObject;
   queryExample?: Record<string, string>;
   body?: z.ZodType;
+  /** The body may be left out (every field has a default). */
+  bodyOptional?: boolean;
   bodyExample?: unknown;
   /** Request headers the route reads, with what they mean. */
   headers?: Record<string, string>;
