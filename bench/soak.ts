@@ -158,7 +158,7 @@ const environment = {
   RATE_LIMIT_PER_KEY: '100000',
   RATE_LIMIT_PER_TENANT: '100000',
   // One key plays every learner at once; the per-key limits are for real integrators.
-  RATE_LIMIT_CONCURRENT_PER_KEY: '100000',
+  RATE_LIMIT_CONCURRENT_PER_KEY: '10000',
 };
 const finishedLines = new Map<string, number>();
 /** Every service's output, kept for the post-mortem of a soak that finds something. */
