@@ -8,12 +8,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defaultAssessmentsDirectory } from '../src/assessments/default-assessments-directory.js';
-import { runScenario, scenarioSpeed } from '../test/assessments/self-test/grade-scenario.js';
-import { loadScenarios } from '../test/assessments/self-test/scenario.js';
+import { runScenario, scenarioSpeed } from '../scripts/self-test/grade-scenario.js';
+import { loadScenarios } from '../src/assessments/self-test/scenario.js';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 20;
 const scenarios = await loadScenarios(defaultAssessmentsDirectory());
-const reference = scenarios.find((item) => item.file.endsWith('01-reference-full-marks.yaml'));
+const reference = scenarios.find((item) =>
+  item.file.endsWith('first-pod/tests/01-reference-full-marks.yaml'),
+);
 if (!reference) throw new Error('the reference scenario is missing');
 
 const wallMs: number[] = [];

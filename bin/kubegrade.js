@@ -6,4 +6,10 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { runCli } = await import('../src/cli/main.ts');
-process.exitCode = await runCli(process.argv.slice(2));
+const argv = process.argv.slice(2);
+// `selftest` plays scenarios on the simulated cluster; src/ never imports it, so it is wired here.
+const playScenario =
+  argv[0] === 'selftest'
+    ? (await import('../scripts/self-test/grade-scenario.ts')).runScenario
+    : undefined;
+process.exitCode = await runCli(argv, undefined, process.env, playScenario);

@@ -6,6 +6,7 @@ const exitCodes = `exit codes: 0 passed (or valid), 1 not passed (or invalid), 2
 export const generalHelp = `usage:
   kubegrade grade <assessment> --kubeconfig <file> [options]   grade your work
   kubegrade validate <assessment>                              check a rubric file
+  kubegrade selftest <assessment> [--only <text>]              run a rubric's self-tests
   kubegrade export [options]                                   stream stored results (CSV or JSON Lines)
   kubegrade admin tenant|key ...                               tenants and API keys (operators)
   kubegrade <command> --help                                   help for one command
@@ -52,6 +53,20 @@ Checks a rubric (an id under assessments/, a folder, or an assessment.yaml) agai
 and prints each problem as file:line.
 
 exit codes: 0 valid, 1 invalid, 2 usage`;
+
+export const selftestHelp = `usage: kubegrade selftest <assessment> [--only <text>]
+
+Runs a rubric's self-tests (the scenarios in tests/*.yaml beside its assessment.yaml): each plays
+a learner on its own in-process simulated cluster, grades the attempt with the service's engine
+and prints, for every check, the outcome the scenario expects and the one the grader reached,
+then the score. For rubric authors: the reference solution must score full marks and each
+known mistake its expected score.
+
+<assessment>      an id under assessments/ (first-deployment), a folder, or an assessment.yaml
+options:
+  --only <text>   run only the scenarios whose file name contains <text> (e.g. 05-)
+
+exit codes: 0 every scenario as expected, 1 a scenario differs, 2 usage`;
 
 export const exportHelp = `usage: kubegrade export [--format csv|jsonl] [--per attempt|learner] [--assessment <id>]
                         [--course <id>] [--from <ISO date>] [--to <ISO date>] [--output <file>]

@@ -3,7 +3,8 @@ import type { Writable } from 'node:stream';
 import { isAppError } from '../errors/app-error.js';
 import { adminCommand, adminUsage } from './admin-command.js';
 import { createTerminalAsk, type AskLine } from './ask-quiz.js';
-import { exportHelp, generalHelp, gradeHelp, validateHelp } from './cli-help.js';
+import { exportHelp, generalHelp, gradeHelp, selftestHelp, validateHelp } from './cli-help.js';
+import { selftestCommand, type ScenarioPlayer } from './selftest-command.js';
 import { gradeCommand } from './grade-command.js';
 import { CliMissingFileError } from './grade-inputs.js';
 import { describeQuiz } from './describe-quiz.js';
@@ -38,6 +39,8 @@ export async function runCli(
   argv: string[],
   io: CliIo = defaultIo(),
   environment: NodeJS.ProcessEnv = process.env,
+  /** Plays self-test scenarios on a simulated cluster (wired by bin/kubegrade.js, or a test). */
+  playScenario?: ScenarioPlayer,
 ): Promise<number> {
   const [command, ...rest] = argv;
   const usageOf =
@@ -47,7 +50,9 @@ export async function runCli(
         ? validateHelp
         : command === 'export'
           ? exportHelp
-          : generalHelp;
+          : command === 'selftest'
+            ? selftestHelp
+            : generalHelp;
   try {
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       const topic = command === 'help' ? rest[0] : undefined;
@@ -60,7 +65,9 @@ export async function runCli(
               ? exportHelp
               : topic === 'admin'
                 ? adminHelp
-                : generalHelp,
+                : topic === 'selftest'
+                  ? selftestHelp
+                  : generalHelp,
       );
       return command === undefined ? 2 : 0;
     }
@@ -77,6 +84,23 @@ export async function runCli(
       if (values.help) return printed(io, validateHelp);
       if (positionals.length !== 1) throw new CliUsageError('validate takes one assessment');
       return await validateCommand(positionals[0] as string, io.out);
+    }
+    if (command === 'selftest') {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { ...helpOption, only: { type: 'string' } },
+      });
+      if (values.help) return printed(io, selftestHelp);
+      if (positionals.length !== 1) throw new CliUsageError('selftest takes one assessment');
+      if (playScenario === undefined)
+        throw new CliUsageError('selftest needs the simulated cluster: run it as npx kubegrade');
+      return await selftestCommand({
+        name: positionals[0] as string,
+        only: values.only,
+        play: playScenario,
+        out: io.out,
+      });
     }
     if (command === 'export') {
       const { runExportCommand } = await import('./export-command.js');

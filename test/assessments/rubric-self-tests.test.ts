@@ -1,8 +1,8 @@
 import { relative } from 'node:path';
 import { defaultAssessmentsDirectory } from '../../src/assessments/default-assessments-directory.js';
 import type { CheckGrade } from '../../src/grading/attempt-grade.js';
-import { regradeFromJournal, runScenario } from './self-test/grade-scenario.js';
-import { loadScenarios, type Scenario } from './self-test/scenario.js';
+import { regradeFromJournal, runScenario } from '../../scripts/self-test/grade-scenario.js';
+import { loadScenarios, type Scenario } from '../../src/assessments/self-test/scenario.js';
 
 /**
  * Every rubric's self-tests (`assessments/<id>/tests/*.yaml`): each scenario plays a learner

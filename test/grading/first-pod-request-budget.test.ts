@@ -1,6 +1,6 @@
 import { defaultAssessmentsDirectory } from '../../src/assessments/default-assessments-directory.js';
-import { runScenario } from '../assessments/self-test/grade-scenario.js';
-import { loadScenarios } from '../assessments/self-test/scenario.js';
+import { runScenario } from '../../scripts/self-test/grade-scenario.js';
+import { loadScenarios } from '../../src/assessments/self-test/scenario.js';
 
 /**
  * What one first-pod attempt costs the learner's API server, request by request. The checks
@@ -10,7 +10,9 @@ import { loadScenarios } from '../assessments/self-test/scenario.js';
 describe('the first-pod reference attempt', () => {
   it('costs 7 Kubernetes API requests, counted alike by the grader and by the cluster', async () => {
     const scenarios = await loadScenarios(defaultAssessmentsDirectory());
-    const reference = scenarios.find((item) => item.file.endsWith('01-reference-full-marks.yaml'));
+    const reference = scenarios.find((item) =>
+      item.file.endsWith('first-pod/tests/01-reference-full-marks.yaml'),
+    );
     if (reference === undefined) throw new Error('the reference scenario is missing');
     const run = await runScenario(reference);
 

@@ -1,20 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Agent } from 'node:https';
-import type { Assessment } from '../../../src/assessments/assessment.js';
-import { parseAssessment } from '../../../src/assessments/parse-assessment.js';
-import { KubeClusterReader } from '../../../src/cluster/kubernetes/kube-cluster-reader.js';
-import type { AttemptGrade } from '../../../src/grading/attempt-grade.js';
-import { gradeFromJournal } from '../../../src/grading/grade-from-journal.js';
-import { AttemptJournal } from '../../../src/grading/journal/attempt-journal.js';
-import type { JournalEntry } from '../../../src/grading/journal/journal-entry.js';
-import { createScaledClock } from '../../../src/grading/grading-clock.js';
-import {
-  startSimulatedCluster,
-  type RequestLogEntry,
-} from '../../../sim/start-simulated-cluster.js';
+import type { Assessment } from '../../src/assessments/assessment.js';
+import { parseAssessment } from '../../src/assessments/parse-assessment.js';
+import { KubeClusterReader } from '../../src/cluster/kubernetes/kube-cluster-reader.js';
+import type { AttemptGrade } from '../../src/grading/attempt-grade.js';
+import { gradeFromJournal } from '../../src/grading/grade-from-journal.js';
+import { AttemptJournal } from '../../src/grading/journal/attempt-journal.js';
+import type { JournalEntry } from '../../src/grading/journal/journal-entry.js';
+import { createScaledClock } from '../../src/grading/grading-clock.js';
+import { startSimulatedCluster, type RequestLogEntry } from '../../sim/start-simulated-cluster.js';
 import { playLearner } from './play-learner.js';
-import { readManifestSource, type LoadedScenario } from './scenario.js';
+import {
+  readManifestSource,
+  type LoadedScenario,
+} from '../../src/assessments/self-test/scenario.js';
 
 /** Simulated ms per real ms, for the cluster and the grader's clock alike. */
 export const scenarioSpeed = 300;

@@ -1,7 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { loadAll } from 'js-yaml';
-import type { SimulatedCluster } from '../../../sim/start-simulated-cluster.js';
-import type { ScenarioStep } from './scenario.js';
+import type { SimulatedCluster } from '../../sim/start-simulated-cluster.js';
+import type { ScenarioStep } from '../../src/assessments/self-test/scenario.js';
 
 export interface LearnerPlay {
   /** Plays the steps before `submit`; resolves when grading may start. */
