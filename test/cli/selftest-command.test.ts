@@ -1,4 +1,6 @@
 import { fileURLToPath } from 'node:url';
+import { runScenario } from '../../scripts/self-test/grade-scenario.js';
+import { runCli } from '../../src/cli/main.js';
 import { runKubegrade } from './run-kubegrade.js';
 
 const repository = fileURLToPath(new URL('../..', import.meta.url));
@@ -42,5 +44,30 @@ describe('kubegrade selftest', () => {
     const none = runKubegrade(['selftest', 'first-pod', '--only', 'no-such'], { cwd: repository });
     expect(await none.exit).toBe(2);
     expect(none.stderr()).toContain('No self-tests matching "no-such"');
+  });
+});
+
+describe('kubegrade selftest, in process', () => {
+  it('runs every scenario of a folder: a deleted set member that stays gone, or comes back by hand or by its controller', async () => {
+    const lines: string[] = [];
+    const io = {
+      out: (text: string) => lines.push(text),
+      err: () => undefined,
+      progress: () => undefined,
+    };
+    const code = await runCli(
+      [
+        'selftest',
+        fileURLToPath(new URL('../fixtures/selftest/set-not-recreated', import.meta.url)),
+      ],
+      io,
+      process.env,
+      runScenario,
+    );
+    expect({ code, out: lines.join('\n') }).toEqual({
+      code: 0,
+      out: expect.stringContaining('3 self-tests: 3 as expected, 0 not'),
+    });
+    expect(lines.join('\n')).toMatch(/web-gone-for-good\s+expected failed\s+actual failed/);
   });
 });

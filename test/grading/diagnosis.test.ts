@@ -202,3 +202,48 @@ describe('createScaledClock', () => {
     expect(() => createScaledClock(0)).toThrow(RangeError);
   });
 });
+
+describe('diagnosing an init container whose image cannot be pulled', () => {
+  it('names the init container and its image, with the image the rubric expects for it', () => {
+    const pod = readPodFacts({
+      metadata: { name: 'web-1', uid: 'uid-9' },
+      spec: {
+        nodeName: 'node-1',
+        initContainers: [{ name: 'setup', image: 'busybox:1.377' }],
+        containers: [{ name: 'web', image: 'nginx:1.28' }],
+      },
+      status: {
+        phase: 'Pending',
+        initContainerStatuses: [
+          {
+            name: 'setup',
+            restartCount: 0,
+            state: { waiting: { reason: 'ErrImagePull', message: 'manifest unknown' } },
+          },
+        ],
+        containerStatuses: [
+          { name: 'web', restartCount: 0, state: { waiting: { reason: 'PodInitializing' } } },
+        ],
+      },
+    });
+    const text = diagnosePodNotRunning({
+      pod,
+      expectedImages: new Map([['setup', 'busybox:1.37']]),
+      events: [
+        {
+          type: 'Warning',
+          reason: 'Failed',
+          message: 'Failed to pull image "busybox:1.377": manifest unknown',
+          count: 1,
+          involvedUid: 'uid-9',
+          fieldPath: 'spec.initContainers{setup}',
+          lastTimestamp: undefined,
+        },
+      ],
+    });
+    expect(text).toContain('the kubelet cannot pull busybox:1.377');
+    expect(text).toContain('that tag does not exist (no "1.377" in busybox)');
+    expect(text).toContain('the lesson uses busybox:1.37');
+    expect(text).toContain('its init container setup is waiting in ErrImagePull');
+  });
+});
