@@ -28,6 +28,12 @@ function loadJournal(name: string) {
   return recordedAttemptSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
 }
 
+async function createNamespace(cluster: SimulatedCluster, name: string): Promise<void> {
+  const admin = new k8s.KubeConfig();
+  admin.loadFromString(cluster.kubeconfigYaml({ token: 'admin' }));
+  await admin.makeApiClient(k8s.CoreV1Api).createNamespace({ body: { metadata: { name } } });
+}
+
 async function grade_(recorded: ReturnType<typeof loadJournal>, live?: ClusterReader) {
   const outcome = await gradeFromJournal({
     ...(live === undefined ? {} : { live }),
@@ -63,11 +69,7 @@ describe('resuming from a recorded journal', () => {
     // Resumed as a worker resumes it, long after the deadline: what the record lacks (the final
     // look for a recreated Pod) is asked of the learner's cluster, where the Pod is gone.
     cluster = await startSimulatedCluster();
-    const admin = new k8s.KubeConfig();
-    admin.loadFromString(cluster.kubeconfigYaml({ token: 'admin' }));
-    await admin
-      .makeApiClient(k8s.CoreV1Api)
-      .createNamespace({ body: { metadata: { name: recorded.namespace } } });
+    await createNamespace(cluster, recorded.namespace);
     const { reader, close } = readerForSimulatedCluster(cluster);
     try {
       const grade = await grade_(recorded, reader);
@@ -78,6 +80,29 @@ describe('resuming from a recorded journal', () => {
     } finally {
       close();
     }
+  });
+
+  it('judges the Pod the learner made as recorded when a retry looks after they deleted it', async () => {
+    const recorded = loadJournal('first-pod-look-after-deletion');
+    // The record: the Pod read Running, then a failed read of its events at the running moment,
+    // then (on the retry) the deletion the learner made when told to.
+    const failedRead = recorded.observations.find(
+      (entry) => entry.type === 'call' && entry.error !== undefined,
+    );
+    expect(failedRead).toBeDefined();
+    cluster = await startSimulatedCluster();
+    await createNamespace(cluster, recorded.namespace);
+    const { reader, close } = readerForSimulatedCluster(cluster);
+    try {
+      const grade = await grade_(recorded, reader);
+      expect(grade.checks.filter((check) => check.outcome !== 'passed')).toEqual([]);
+      expect(grade.score).toBe(grade.maxScore);
+    } finally {
+      close();
+    }
+    // A regrade from the record alone reaches the same verdicts.
+    const regraded = await grade_(recorded);
+    expect(regraded.score).toBe(regraded.maxScore);
   });
 
   it('never fails the learner from the record alone (a regrade): what it lacks is could-not-look', async () => {

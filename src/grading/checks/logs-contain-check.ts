@@ -48,7 +48,8 @@ export const logsContainCheckKind = defineClusterCheckKind({
     const containerOf = (pod: PodFacts) => check.container ?? pod.containers[0]?.name;
     const started = await observer.waitFor(
       () => {
-        const current = observer.current();
+        // The Pod as recorded when a late look finds it deleted: its recorded log still counts.
+        const current = observer.currentOrRecorded();
         const pod = current === undefined ? undefined : readPodFacts(current);
         const container = pod === undefined ? undefined : containerOf(pod);
         if (pod === undefined) return undefined;

@@ -18,7 +18,9 @@ export async function findReferencedObject(
   if (reference.kind === 'Pod' && reference.name !== undefined) {
     const observer = context.observations.pod(namespace, reference.name);
     await observer.start();
-    const pod = observer.current();
+    // A fresh look (an absence check, a poll) wants the Pod as it is; otherwise the Pod the
+    // learner made is judged as recorded, even if a late look finds it already deleted.
+    const pod = options.fresh ? observer.current() : observer.currentOrRecorded();
     if (reference.labelSelector === undefined) return pod;
     return pod !== undefined && matchesSelector(pod, reference.labelSelector) ? pod : undefined;
   }

@@ -84,6 +84,20 @@ export class PodObserver {
     return this.sightings.current();
   }
 
+  /**
+   * The followed Pod as the lesson's checks of the running moment judge it: as it is now, or,
+   * once the learner has deleted the Pod the grader tracked, as the grader last saw it. A run
+   * that looks late (a retry after a fault, a resumed run) must judge the Pod the learner made,
+   * recorded in the journal, not the absence the lesson's own last step caused.
+   */
+  currentOrRecorded(): KubeObject | undefined {
+    const now = this.current();
+    if (now !== undefined) return now;
+    const uid = this.trackedUid();
+    if (uid === undefined || this.deletionOf(uid) === undefined) return undefined;
+    return this.lastSeen(uid);
+  }
+
   /** The Pod the deletion is judged on: the one pinned at the running moment, else the last seen. */
   trackedUid(): string | undefined {
     return this.sightings.trackedUid();
