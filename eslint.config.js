@@ -99,4 +99,21 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Benches measure the product as it ships; test scaffolding is not part of it.
+    files: ['bench/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/test/**', '../test/*'],
+              message: 'bench/ must not import test/: measure what ships (src/, sim/).',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -68,6 +68,21 @@ describe('architecture boundaries', () => {
     ]);
   });
 
+  it('keep bench/ free of test scaffolding', async () => {
+    expect(
+      await boundaryErrors(
+        'bench/example.ts',
+        "import { openTestServices as value } from '../test/support/test-services.js';",
+      ),
+    ).toEqual([expect.stringContaining('bench/ must not import test/')]);
+    expect(
+      await boundaryErrors(
+        'bench/example.ts',
+        "import { loadConfig as value } from '../src/config/config.js';",
+      ),
+    ).toEqual([]);
+  });
+
   it.each([
     ['src/http/example.ts', "import value from 'express';"],
     [
