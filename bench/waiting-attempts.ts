@@ -146,7 +146,8 @@ await until(async () => (await services.queue.getWorkersCount()) > 0, 'the worke
 /** The worker's own view: event-loop lag since the last scrape (prom-client resets it), heap. */
 const scrape = async () => {
   const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-  const metric = (name: string) => Number(new RegExp(`^${name} ([\\d.e+-]+)`, 'm').exec(text)?.[1]);
+  const metric = (name: string) =>
+    Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([\\d.e+-]+)`, 'm').exec(text)?.[1]);
   return {
     lagP99Ms: metric('nodejs_eventloop_lag_p99_seconds') * 1000,
     lagMaxMs: metric('nodejs_eventloop_lag_max_seconds') * 1000,
