@@ -20,6 +20,9 @@ export interface PodObserverOptions {
   onAwaiting?: (awaiting: AwaitedAction & { deadline: Date }) => void;
 }
 
+/** How long a wait lasts while the watch is being opened again (grading time). */
+const betweenWatchesMs = 1_000;
+
 /** A server ending the watch this often in a row is not a cluster the grader can follow. */
 const maxWatchRestarts = 5;
 
@@ -47,6 +50,8 @@ export class PodObserver {
   private failure: ClusterReadError | undefined;
   private lastResourceVersion: string | undefined;
   private watchesOpened = 0;
+  /** A watch is open now (not between one that ended and the next, after a read). */
+  private watching = false;
   private listeners = new Set<() => void>();
   private readonly sightings: PodSightingLog;
   private readonly park: PodObserverOptions['park'];
@@ -158,10 +163,13 @@ export class PodObserver {
         told = true;
         this.onAwaiting?.({ ...awaiting, deadline });
       }
-      this.park?.(deadline, awaiting);
+      // Park only with a watch open: it is what keeps feeding the journal and wakes the parked
+      // run. Between watches (the last one ended; the Pod is being read again) the wait is
+      // short, so that the park comes once the next watch is open.
+      if (this.watching) this.park?.(deadline, awaiting);
       await waitForChangeOrTimeout({
         changed: this.nextChange(),
-        milliseconds: remaining,
+        milliseconds: this.watching ? remaining : Math.min(remaining, betweenWatchesMs),
         clock: this.clock,
         signal,
       });
@@ -225,6 +233,7 @@ export class PodObserver {
       this.watchesOpened += 1;
       let delivered = false;
       try {
+        this.watching = true;
         await this.reader.watchPods(
           {
             namespace: this.namespace,
@@ -245,6 +254,8 @@ export class PodObserver {
           this.fail(error);
           return;
         }
+      } finally {
+        this.watching = false;
       }
       if (this.stopWatching.signal.aborted) return;
       restarts = delivered ? 0 : restarts + 1;
