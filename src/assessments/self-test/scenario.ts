@@ -80,6 +80,8 @@ const checkExpectation = z.union([
 export const scenarioFile = z.strictObject({
   name: z.string().min(1),
   description: z.string().optional(),
+  /** How many times faster than real time the scenario plays (300 unless it needs slower). */
+  speed: z.number().positive().max(1000).optional(),
   cluster: z
     .strictObject({
       readOnlyDenied: z.array(z.string()).optional(),
