@@ -5,6 +5,10 @@ import {
 } from '../src/attempts/held-cluster.js';
 import type { Logger } from '../src/logging/logger.js';
 
+/** Tries to move a woken attempt's job forward, spaced 250 ms, 500 ms, 1 s... apart. */
+const maxWakeTries = 6;
+const wakeRetryMs = 250;
+
 interface Parked {
   held: HeldCluster;
   stopListening: () => void;
@@ -66,15 +70,18 @@ export class ParkedAttempts implements WaitingRoom {
     await Promise.all([...this.parked.keys()].map((attemptId) => this.release(attemptId)));
   }
 
-  private wake(attemptId: string): void {
+  private wake(attemptId: string, tries = 0): void {
     const entry = this.parked.get(attemptId);
     if (entry === undefined || entry.woken) return;
     entry.woken = true;
-    this.options
-      .wake(attemptId)
-      .catch((error: unknown) =>
-        this.options.logger.warn({ err: error, attemptId }, 'could not wake a parked attempt'),
-      );
+    this.options.wake(attemptId).catch((error: unknown) => {
+      this.options.logger.warn({ err: error, attemptId, tries }, 'could not wake a parked attempt');
+      // Promoting can fail for a moment (Redis busy or away, the job still moving): try again
+      // while the attempt still waits here, else the learner waits for the end of the wait.
+      if (this.parked.get(attemptId) !== entry || tries + 1 >= maxWakeTries) return;
+      entry.woken = false;
+      setTimeout(() => this.wake(attemptId, tries + 1), wakeRetryMs * 2 ** tries).unref();
+    });
   }
 
   private async release(attemptId: string): Promise<void> {
