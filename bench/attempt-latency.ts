@@ -9,14 +9,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { migrateDatabase } from '../src/db/migrator.js';
-import { createPrismaClient } from '../src/db/prisma-client.js';
-import { createApiKey } from '../src/tenants/create-api-key.js';
-import { createTenant } from '../src/tenants/create-tenant.js';
-import { TenantRepository } from '../src/tenants/tenant-repository.js';
+import { createBenchTenantKey } from './support/bench-tenant.js';
+import { freePort } from './support/free-port.js';
 import { writeBenchResult } from './support/bench-result.js';
 import { serviceCommand } from './support/service-entry.js';
 
@@ -27,21 +24,9 @@ const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${databaseNam
 const root = fileURLToPath(new URL('../', import.meta.url));
 const manifest = readFileSync(`${root}assessments/first-pod/reference/my-pod.yaml`, 'utf8');
 
-const port = await new Promise<number>((resolve) => {
-  const probe = createServer().listen(0, '127.0.0.1', () => {
-    const { port: free } = probe.address() as { port: number };
-    probe.close(() => resolve(free));
-  });
-});
+const port = await freePort();
 await migrateDatabase({ databaseUrl });
-const prisma = createPrismaClient({ databaseUrl });
-const tenants = new TenantRepository(prisma);
-await createTenant({ tenants }, { name: 'latency' });
-const { key } = await createApiKey(
-  { tenants },
-  { tenantName: 'latency', scopes: ['attempts:write', 'results:read'] },
-);
-await prisma.$disconnect();
+const { headers } = await createBenchTenantKey(databaseUrl, 'latency');
 
 const environment = {
   ...process.env,
@@ -63,7 +48,6 @@ function start(entry: string): { child: ChildProcess; compiled: boolean } {
 const api = start('src/http/main.ts');
 const worker = start('worker/main.ts');
 const base = `http://127.0.0.1:${port}`;
-const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
 
 async function gradeOne(index: number): Promise<number> {
   const started = performance.now();

@@ -8,7 +8,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +18,7 @@ import { createApiKey } from '../src/tenants/create-api-key.js';
 import { createTenant } from '../src/tenants/create-tenant.js';
 import { TenantRepository } from '../src/tenants/tenant-repository.js';
 
+import { freePort } from './support/free-port.js';
 const total = Number(process.argv[process.argv.indexOf('--requests') + 1]) || 2_000;
 const adminUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const databaseName = `kubegrade_bench_burst_${process.pid}`;
@@ -26,12 +26,7 @@ const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${databaseNam
 const root = fileURLToPath(new URL('../', import.meta.url));
 const manifest = readFileSync(`${root}assessments/first-pod/reference/my-pod.yaml`, 'utf8');
 
-const port = await new Promise<number>((resolve) => {
-  const probe = createServer().listen(0, '127.0.0.1', () => {
-    const { port: free } = probe.address() as { port: number };
-    probe.close(() => resolve(free));
-  });
-});
+const port = await freePort();
 await migrateDatabase({ databaseUrl });
 const prisma = createPrismaClient({ databaseUrl });
 const tenants = new TenantRepository(prisma);

@@ -22,7 +22,6 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +35,7 @@ import { createLogger } from '../src/logging/logger.js';
 import { openServices } from '../src/runtime/services.js';
 import { createApiKey } from '../src/tenants/create-api-key.js';
 import { createTenant } from '../src/tenants/create-tenant.js';
+import { freePort } from './support/free-port.js';
 
 const argument = (name: string, fallback: number) =>
   Number(process.argv[process.argv.indexOf(name) + 1]) || fallback;
@@ -50,17 +50,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const started = Date.now();
 const log = (text: string) =>
   console.log(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${text}`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 // --- a private PostgreSQL and Redis -----------------------------------------------------------
 

@@ -15,7 +15,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,6 +34,7 @@ import { createLogger } from '../src/logging/logger.js';
 import { enqueueGrading } from '../src/queue/grading-queue.js';
 import { openServices } from '../src/runtime/services.js';
 import { createTenant } from '../src/tenants/create-tenant.js';
+import { freePort } from './support/free-port.js';
 import { machineLoad, writeBenchResult } from './support/bench-result.js';
 import { serviceCommand } from './support/service-entry.js';
 
@@ -51,12 +51,7 @@ const { values } = parseArgs({
 });
 const count = Number(values.attempts);
 const concurrency = Number(values.concurrency);
-const metricsPort = await new Promise<number>((resolve) => {
-  const probe = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = probe.address() as { port: number };
-    probe.close(() => resolve(port));
-  });
-});
+const metricsPort = await freePort();
 const snapshotDirectory = mkdtempSync(join(tmpdir(), 'kubegrade-waiting-'));
 const serverUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const databaseName = `kubegrade_bench_waiting_${randomBytes(4).toString('hex')}`;
