@@ -32,7 +32,9 @@ export interface CheckKindModule<
   run(check: Check, context: CheckContext): Promise<CheckVerdict<Mode>>;
 }
 
-// Widened so lists of modules with different check types can be held together.
+// Widened so lists of modules with different check types can be held together. `unknown` or
+// `CheckBase` in place of `any` make CheckOf<Modules> lose the kinds' own check types when a
+// generic caller (buildAssessmentFileSchema, parseAssessment) infers them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyCheckKindModule = CheckKindModule<string, any, string>;
 
@@ -54,34 +56,48 @@ type KindObject<
   z.core.$strict
 >;
 
-/**
- * Defines a check kind. `fields` are the kind's own fields; the common ones (id, title, points,
- * description, feedback keyed by `failureModes`, hint) and `kind` are added here.
- */
 /** A kind watched in a namespace (the attempt's, when not given). */
 export interface ObservedKind {
   kind: ObservableKind;
   namespace?: string | undefined;
 }
 
-export function defineCheckKind<
-  const Kind extends string,
-  const Mode extends string,
+/** A check of a kind, as parsed from assessment.yaml. */
+type KindCheck<
+  Kind extends string,
+  Mode extends string,
   Fields extends z.core.$ZodLooseShape,
->(definition: {
+> = z.output<KindObject<Kind, Mode, Fields>>;
+
+/**
+ * What a check kind is defined from. `fields` are the kind's own fields; the common ones (id,
+ * title, points, description, feedback keyed by `failureModes`, hint) and `kind` are added by
+ * `defineCheckKind`. `Context` is what the runner is given.
+ */
+interface CheckKindDefinition<
+  Kind extends string,
+  Mode extends string,
+  Fields extends z.core.$ZodLooseShape,
+  Context,
+> {
   kind: Kind;
-  readsCluster: boolean;
   failureModes: readonly Mode[];
   fields: Fields;
   /** Cross-field rules on the strict object (zod's `refine` keeps the object's type). */
   refine?: (object: KindObject<Kind, Mode, Fields>) => KindObject<Kind, Mode, Fields>;
-  longestWaitSeconds?: (check: z.output<KindObject<Kind, Mode, Fields>>) => number;
-  observes?: (check: z.output<KindObject<Kind, Mode, Fields>>) => ObservedKind[];
-  run: (
-    check: z.output<KindObject<Kind, Mode, Fields>>,
-    context: CheckContext,
-  ) => Promise<CheckVerdict<Mode>>;
-}): CheckKindModule<Kind, z.output<KindObject<Kind, Mode, Fields>>, Mode> & {
+  longestWaitSeconds?: (check: KindCheck<Kind, Mode, Fields>) => number;
+  observes?: (check: KindCheck<Kind, Mode, Fields>) => ObservedKind[];
+  run: (check: KindCheck<Kind, Mode, Fields>, context: Context) => Promise<CheckVerdict<Mode>>;
+}
+
+/** Defines a check kind (see `CheckKindDefinition`). */
+export function defineCheckKind<
+  const Kind extends string,
+  const Mode extends string,
+  Fields extends z.core.$ZodLooseShape,
+>(
+  definition: CheckKindDefinition<Kind, Mode, Fields, CheckContext> & { readsCluster: boolean },
+): CheckKindModule<Kind, KindCheck<Kind, Mode, Fields>, Mode> & {
   readonly schema: KindObject<Kind, Mode, Fields>;
 } {
   const object: KindObject<Kind, Mode, Fields> = z.strictObject({
@@ -109,18 +125,7 @@ export function defineClusterCheckKind<
   const Kind extends string,
   const Mode extends string,
   Fields extends z.core.$ZodLooseShape,
->(definition: {
-  kind: Kind;
-  failureModes: readonly Mode[];
-  fields: Fields;
-  refine?: (object: KindObject<Kind, Mode, Fields>) => KindObject<Kind, Mode, Fields>;
-  longestWaitSeconds?: (check: z.output<KindObject<Kind, Mode, Fields>>) => number;
-  observes?: (check: z.output<KindObject<Kind, Mode, Fields>>) => ObservedKind[];
-  run: (
-    check: z.output<KindObject<Kind, Mode, Fields>>,
-    context: ClusterCheckContext,
-  ) => Promise<CheckVerdict<Mode>>;
-}) {
+>(definition: CheckKindDefinition<Kind, Mode, Fields, ClusterCheckContext>) {
   return defineCheckKind({
     ...definition,
     readsCluster: true,
