@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { z } from 'zod';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { AttemptGrade } from '../grading/attempt-grade.js';
@@ -107,7 +108,15 @@ export class AttemptRepository {
    */
   private readonly recordedAssessments = new Set<string>();
 
-  constructor(private readonly prisma: PrismaClient) {}
+  /**
+   * `pool` is the node-postgres pool under `prisma`'s adapter: the statements every POST and GET
+   * of an attempt runs go to it directly, as one parameterised statement each. Through Prisma,
+   * planning and mapping those statements cost more API CPU than everything else they do.
+   */
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly pool: pg.Pool,
+  ) {}
 
   /**
    * Stores a new attempt with its quiz answers; the assessment version is recorded once per
@@ -169,7 +178,21 @@ export class AttemptRepository {
     };
     if (!accepted) {
       // One INSERT without RETURNING: create() would read the whole row (manifest included) back.
-      await this.prisma.attempt.createMany({ data: [columns] });
+      await this.pool.query(insertAttemptSql, [
+        columns.id,
+        columns.tenantId,
+        columns.assessmentId,
+        columns.assessmentVersion,
+        columns.learnerId,
+        columns.courseId,
+        columns.manifest,
+        JSON.stringify(columns.submittedAnswers),
+        columns.queueName,
+        columns.clusterSecret,
+        columns.gradeWithoutCluster,
+        columns.idempotencyKey,
+        columns.requestHash,
+      ]);
       return;
     }
     await this.prisma.attempt.create({
@@ -197,10 +220,12 @@ export class AttemptRepository {
     tenantId: string,
     key: string,
   ): Promise<{ id: string; requestHash: string | null; status: AttemptStatus } | null> {
-    return this.prisma.attempt.findUnique({
-      where: { tenantId_idempotencyKey: { tenantId, idempotencyKey: key } },
-      select: { id: true, requestHash: true, status: true },
-    });
+    const { rows } = await this.pool.query(
+      `SELECT id, request_hash AS "requestHash", status FROM attempts
+        WHERE tenant_id = $1 AND idempotency_key = $2`,
+      [tenantId, key],
+    );
+    return rows.length === 0 ? null : idempotentAttemptRowSchema.parse(rows[0]);
   }
 
   /** One tenant's attempt; another tenant's id reads exactly like one that does not exist. */
@@ -270,55 +295,18 @@ export class AttemptRepository {
     return this.findWhere({ id });
   }
 
+  /** One statement: the attempt with its checks and quiz answers, in their order, as JSON. */
   private async findWhere(where: { id: string; tenantId?: string }): Promise<StoredAttempt | null> {
-    const row = await this.prisma.attempt.findFirst({
-      where,
-      include: {
-        checks: { orderBy: { position: 'asc' } },
-        quizAnswers: { orderBy: { position: 'asc' } },
-      },
-    });
-    if (!row) return null;
+    const { rows } = await this.pool.query(
+      where.tenantId === undefined ? findAttemptSql : findTenantAttemptSql,
+      where.tenantId === undefined ? [where.id] : [where.id, where.tenantId],
+    );
+    if (rows.length === 0) return null;
+    const row = storedAttemptRowSchema.parse(rows[0]);
     return {
-      id: row.id,
-      tenantId: row.tenantId,
-      assessmentId: row.assessmentId,
-      assessmentVersion: row.assessmentVersion,
-      learnerId: row.learnerId,
-      courseId: row.courseId,
-      status: row.status,
-      manifest: row.manifest,
-      answers: row.submittedAnswers as Record<string, string | string[]>,
-      gradeWithoutCluster: row.gradeWithoutCluster,
-      notGradableReason: row.notGradableReason,
-      notGradableCode: row.notGradableCode,
+      ...row,
       nextStep:
         row.nextStep === null ? null : (nextStepSchema.safeParse(row.nextStep).data ?? null),
-      score: toNumber(row.score),
-      maxScore: toNumber(row.maxScore),
-      passed: row.passed,
-      gradingRuns: row.gradingRuns,
-      receivedAt: row.receivedAt,
-      startedAt: row.startedAt,
-      finishedAt: row.finishedAt,
-      checks: row.checks.map((check) => ({
-        id: check.checkId,
-        title: check.title,
-        outcome: check.outcome,
-        points: check.pointsAwarded.toNumber(),
-        maxPoints: check.pointsPossible.toNumber(),
-        message: check.message,
-        hint: check.hint,
-        details: check.details,
-      })),
-      quiz: row.quizAnswers.map((answer) => ({
-        questionId: answer.questionId,
-        answer: answer.answer,
-        points: answer.pointsAwarded.toNumber(),
-        maxPoints: answer.pointsPossible.toNumber(),
-        matchedConcepts: answer.matchedConcepts,
-        feedback: answer.feedback,
-      })),
     };
   }
 
@@ -576,6 +564,89 @@ export class AttemptRepository {
     return rows.map((row) => row.id);
   }
 }
+
+const insertAttemptSql = `
+  INSERT INTO attempts (id, tenant_id, assessment_id, assessment_version, learner_id, course_id,
+                        manifest, submitted_answers, queue_name, cluster_secret,
+                        grade_without_cluster, idempotency_key, request_hash)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13)`;
+
+const idempotentAttemptRowSchema = z.object({
+  id: z.string(),
+  requestHash: z.string().nullable(),
+  status: z.enum(['queued', 'running', 'graded', 'not_gradable']),
+});
+
+/** Decimal columns come back as float8: scores have two decimals, well within a double. */
+const findAttemptColumns = `
+  a.id, a.tenant_id AS "tenantId", a.assessment_id AS "assessmentId",
+  a.assessment_version AS "assessmentVersion", a.learner_id AS "learnerId",
+  a.course_id AS "courseId", a.status, a.manifest, a.submitted_answers AS "answers",
+  a.grade_without_cluster AS "gradeWithoutCluster",
+  a.not_gradable_reason AS "notGradableReason", a.not_gradable_code AS "notGradableCode",
+  a.next_step AS "nextStep", a.score::float8 AS score, a.max_score::float8 AS "maxScore",
+  a.passed, a.grading_runs AS "gradingRuns", a.received_at AS "receivedAt",
+  a.started_at AS "startedAt", a.finished_at AS "finishedAt",
+  COALESCE((SELECT json_agg(json_build_object(
+                     'id', c.check_id, 'title', c.title, 'outcome', c.outcome,
+                     'points', c.points_awarded::float8, 'maxPoints', c.points_possible::float8,
+                     'message', c.message, 'hint', c.hint, 'details', c.details)
+                   ORDER BY c.position)
+              FROM check_results c WHERE c.attempt_id = a.id), '[]') AS checks,
+  COALESCE((SELECT json_agg(json_build_object(
+                     'questionId', q.question_id, 'answer', q.answer,
+                     'points', q.points_awarded::float8, 'maxPoints', q.points_possible::float8,
+                     'matchedConcepts', q.matched_concepts, 'feedback', q.feedback)
+                   ORDER BY q.position)
+              FROM quiz_answers q WHERE q.attempt_id = a.id), '[]') AS quiz`;
+const findAttemptSql = `SELECT ${findAttemptColumns} FROM attempts a WHERE a.id = $1`;
+const findTenantAttemptSql = `SELECT ${findAttemptColumns} FROM attempts a WHERE a.id = $1 AND a.tenant_id = $2`;
+
+/** A row of findAttemptSql, parsed at the boundary (the driver's values are not trusted as typed). */
+const storedAttemptRowSchema = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  assessmentId: z.string(),
+  assessmentVersion: z.string(),
+  learnerId: z.string(),
+  courseId: z.string().nullable(),
+  status: z.enum(['queued', 'running', 'graded', 'not_gradable']),
+  manifest: z.string(),
+  answers: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+  gradeWithoutCluster: z.boolean(),
+  notGradableReason: z.string().nullable(),
+  notGradableCode: z.string().nullable(),
+  nextStep: z.unknown(),
+  score: z.number().nullable(),
+  maxScore: z.number().nullable(),
+  passed: z.boolean().nullable(),
+  gradingRuns: z.number().int(),
+  receivedAt: z.date(),
+  startedAt: z.date().nullable(),
+  finishedAt: z.date().nullable(),
+  checks: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      outcome: z.enum(['passed', 'failed', 'error', 'skipped']),
+      points: z.number(),
+      maxPoints: z.number(),
+      message: z.string(),
+      hint: z.string().nullable(),
+      details: z.unknown(),
+    }),
+  ),
+  quiz: z.array(
+    z.object({
+      questionId: z.string(),
+      answer: z.unknown(),
+      points: z.number(),
+      maxPoints: z.number(),
+      matchedConcepts: z.array(z.string()),
+      feedback: z.string().nullable(),
+    }),
+  ),
+});
 
 function checkResultColumns(check: AttemptGrade['checks'][number], position: number) {
   return {

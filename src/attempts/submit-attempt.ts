@@ -202,8 +202,9 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** Prisma's P2002, or PostgreSQL's own 23505 from statements sent to the pool directly. */
 function isUniqueViolation(error: unknown): boolean {
-  return (
-    typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002'
-  );
+  if (typeof error !== 'object' || error === null) return false;
+  const { code } = error as { code?: unknown };
+  return code === 'P2002' || code === '23505';
 }

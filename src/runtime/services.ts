@@ -116,7 +116,7 @@ export async function openServices(
     redis,
     queue,
     catalog,
-    attempts: new AttemptRepository(prisma),
+    attempts: new AttemptRepository(prisma, pool),
     results: new ResultsExportReader(exportPool),
     instructorReports: new InstructorReportReader(exportPool),
     observations: new ObservationStore(prisma),

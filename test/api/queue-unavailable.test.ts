@@ -39,7 +39,7 @@ describe('POST /v1/attempts when Redis is down', () => {
     const { key } = await createTestTenantKey(tenants);
     const app = createApp({
       catalog: await loadAssessmentCatalog({ directory: fixtureAssessmentsDirectory }),
-      attempts: new AttemptRepository(database.prisma),
+      attempts: new AttemptRepository(database.prisma, database.pool),
       tenants,
       principalCache: createPrincipalCache({ ttlMs: 1_000 }),
       resultHistory: new ResultsRepository(database.prisma),

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { migrateDatabase } from '../../src/db/migrator.js';
 import { defaultMigrationsDir, readMigrationFiles } from '../../src/db/migration-files.js';
-import { createPrismaClient } from '../../src/db/prisma-client.js';
+import { createPrismaClientWithPool } from '../../src/db/prisma-client.js';
 import type { PrismaClient } from '../../src/generated/prisma/client.js';
 import {
   databaseUrlFor,
@@ -19,6 +19,8 @@ import {
 export interface TestDatabase {
   databaseUrl: string;
   prisma: PrismaClient;
+  /** The node-postgres pool under `prisma` (ended with it). */
+  pool: pg.Pool;
   /** Disconnects the client and drops the database. */
   drop(): Promise<void>;
 }
@@ -42,10 +44,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await copyTemplate();
   }
   const databaseUrl = databaseUrlFor(name);
-  const prisma = createPrismaClient({ databaseUrl, maxConnections: 5 });
+  const { prisma, pool } = createPrismaClientWithPool({ databaseUrl, maxConnections: 5 });
   return {
     databaseUrl,
     prisma,
+    pool,
     drop: async () => {
       await prisma.$disconnect();
       await dropDatabase(name);

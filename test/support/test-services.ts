@@ -145,7 +145,7 @@ export async function openTestServices(
   const catalog = await loadAssessmentCatalog(
     options.assessmentsDirectory === undefined ? {} : { directory: options.assessmentsDirectory },
   );
-  const attempts = new AttemptRepository(database.prisma);
+  const attempts = new AttemptRepository(database.prisma, database.pool);
   const tenants = new TenantRepository(database.prisma);
   const results = new ResultsRepository(database.prisma);
   const observations = new ObservationStore(database.prisma);
