@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { attemptOutcomeShape, type AttemptStatus } from './attempt-outcome.js';
 
 /**
  * What integrations hear about an attempt. `attempt.accepted` exists for LTI (a Pending score
@@ -25,14 +26,7 @@ export type WebhookEventType = (typeof webhookEventTypes)[number];
 
 export const attemptEventDataSchema = z.object({
   attemptId: z.uuid(),
-  assessmentId: z.string(),
-  assessmentVersion: z.string(),
-  learnerId: z.string(),
-  courseId: z.string().nullable(),
-  status: z.enum(['queued', 'running', 'graded', 'not_gradable']),
-  score: z.number().nullable(),
-  maxScore: z.number().nullable(),
-  passed: z.boolean().nullable(),
+  ...attemptOutcomeShape,
   notGradableReason: z.string().nullable(),
   finishedAt: z.iso.datetime().nullable(),
   /** Where the grade goes in the LMS, when the attempt named a line item. */
@@ -56,7 +50,7 @@ export interface AttemptEventSource {
   assessmentVersion: string;
   learnerId: string;
   courseId: string | null;
-  status: 'queued' | 'running' | 'graded' | 'not_gradable';
+  status: AttemptStatus;
   score: { toNumber(): number } | null;
   maxScore: { toNumber(): number } | null;
   passed: boolean | null;

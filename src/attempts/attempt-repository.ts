@@ -4,6 +4,7 @@ import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { AttemptGrade } from '../grading/attempt-grade.js';
 import { snapshotVersion } from '../results/results-repository.js';
 import { attemptEventSourceColumns, buildAttemptEvent } from './attempt-event.js';
+import type { AttemptStatus } from './attempt-outcome.js';
 import type { AttemptSummarySource } from './attempt-view.js';
 
 /** What the learner should do while grading waits on them, as stored by a parked run. */
@@ -35,8 +36,6 @@ export interface NewAttempt {
   /** Where the grade goes back to in the LMS (LTI AGS); userId defaults to learnerId. */
   lti?: { lineItemUrl: string; userId: string | undefined } | undefined;
 }
-
-export type AttemptStatus = 'queued' | 'running' | 'graded' | 'not_gradable';
 
 /** What GET /v1/attempts may narrow a tenant's attempts by; times select [after, before). */
 export interface AttemptListFilter {

@@ -1,21 +1,13 @@
 import { z } from 'zod';
 import type { StoredAttempt } from './attempt-repository.js';
-
-export const attemptStatuses = ['queued', 'running', 'graded', 'not_gradable'] as const;
+import { attemptOutcomeShape } from './attempt-outcome.js';
 
 const instant = z.iso.datetime();
 
 /** One attempt in GET /v1/attempts: what a list needs, without per-check results. */
 export const attemptSummarySchema = z.object({
   id: z.uuid(),
-  assessmentId: z.string(),
-  assessmentVersion: z.string(),
-  learnerId: z.string(),
-  courseId: z.string().nullable(),
-  status: z.enum(attemptStatuses),
-  score: z.number().nullable(),
-  maxScore: z.number().nullable(),
-  passed: z.boolean().nullable(),
+  ...attemptOutcomeShape,
   /** Stable code of why it is not gradable (CLUSTER_NOT_READABLE, KUBECONFIG_REJECTED...). */
   notGradableCode: z.string().nullable(),
   receivedAt: instant,
@@ -28,16 +20,9 @@ export type AttemptSummary = z.infer<typeof attemptSummarySchema>;
 /** The public JSON shape of an attempt: what GET /v1/attempts/:id answers. */
 export const attemptViewSchema = z.object({
   id: z.uuid(),
-  assessmentId: z.string(),
-  assessmentVersion: z.string(),
-  learnerId: z.string(),
-  courseId: z.string().nullable(),
-  status: z.enum(attemptStatuses),
+  ...attemptOutcomeShape,
   /** The attempt asked to be graded without a cluster: its cluster checks were skipped. */
   gradeWithoutCluster: z.boolean(),
-  score: z.number().nullable(),
-  maxScore: z.number().nullable(),
-  passed: z.boolean().nullable(),
   notGradableReason: z.string().nullable(),
   /** Stable code of why it is not gradable (CLUSTER_NOT_READABLE, KUBECONFIG_REJECTED...). */
   notGradableCode: z.string().nullable(),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../errors/app-error.js';
-import { attemptStatuses } from './attempt-view.js';
+import { attemptStatuses } from './attempt-outcome.js';
 
 const externalId = z.string().min(1).max(200);
 const instant = z.iso.datetime({ offset: true }).transform((text) => new Date(text));

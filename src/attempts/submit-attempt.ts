@@ -6,7 +6,8 @@ import { parseManifest } from '../grading/manifest/parse-manifest.js';
 import { validateAnswers } from '../grading/quiz/validate-answers.js';
 import type { Logger } from '../logging/logger.js';
 import type { AttemptRequest } from './attempt-request.js';
-import type { AttemptRepository, AttemptStatus } from './attempt-repository.js';
+import type { AttemptStatus } from './attempt-outcome.js';
+import type { AttemptRepository } from './attempt-repository.js';
 
 export interface SubmitAttemptDependencies {
   catalog: AssessmentCatalog;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attemptOutcomeShape } from '../attempts/attempt-outcome.js';
 
 /** One graded item (a check or a quiz question) of an exported attempt. */
 const itemResult = z.object({
@@ -16,14 +17,7 @@ const itemResult = z.object({
  */
 export const exportedAttemptSchema = z.object({
   id: z.uuid(),
-  assessmentId: z.string(),
-  assessmentVersion: z.string(),
-  learnerId: z.string(),
-  courseId: z.string().nullable(),
-  status: z.enum(['queued', 'running', 'graded', 'not_gradable']),
-  score: z.number().nullable(),
-  maxScore: z.number().nullable(),
-  passed: z.boolean().nullable(),
+  ...attemptOutcomeShape,
   receivedAt: z.date(),
   startedAt: z.date().nullable(),
   finishedAt: z.date().nullable(),
