@@ -4,6 +4,7 @@ import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { AttemptGrade } from '../grading/attempt-grade.js';
 import { snapshotVersion } from '../results/results-repository.js';
 import { attemptEventSourceColumns, buildAttemptEvent } from './attempt-event.js';
+import { replaceGradedRows } from './graded-rows.js';
 import type { AttemptStatus } from './attempt-outcome.js';
 import type { AttemptSummarySource } from './attempt-view.js';
 
@@ -452,28 +453,8 @@ export class AttemptRepository {
           finishedAt,
         ),
       });
-      await tx.checkResult.deleteMany({ where: { attemptId: id } });
-      await tx.quizAnswer.deleteMany({ where: { attemptId: id } });
+      await replaceGradedRows(tx, id, grade);
       await tx.evidence.deleteMany({ where: { attemptId: id } });
-      await tx.checkResult.createMany({
-        data: grade.checks.map((check, position) => ({
-          attemptId: id,
-          checkId: check.id,
-          ...checkResultColumns(check, position),
-        })),
-      });
-      await tx.quizAnswer.createMany({
-        data: grade.quiz.map((answer, position) => ({
-          attemptId: id,
-          questionId: answer.questionId,
-          position,
-          answer: answer.answer ?? Prisma.JsonNull,
-          matchedConcepts: answer.matchedConcepts,
-          pointsAwarded: answer.points,
-          pointsPossible: answer.maxPoints,
-          feedback: answer.message,
-        })),
-      });
       await tx.evidence.createMany({
         data: grade.evidence.map((item) => ({
           attemptId: id,
@@ -646,16 +627,3 @@ const storedAttemptRowSchema = z.object({
     }),
   ),
 });
-
-function checkResultColumns(check: AttemptGrade['checks'][number], position: number) {
-  return {
-    position,
-    title: check.title,
-    outcome: check.outcome,
-    pointsAwarded: check.points,
-    pointsPossible: check.maxPoints,
-    message: check.message,
-    hint: check.hint ?? null,
-    details: check.details as object,
-  };
-}

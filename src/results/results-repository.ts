@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { AttemptGrade } from '../grading/attempt-grade.js';
 import { attemptEventSourceColumns, buildAttemptEvent } from '../attempts/attempt-event.js';
+import { replaceGradedRows } from '../attempts/graded-rows.js';
 import { applyOverrides, passes } from './effective-result.js';
 import {
   overrideTargetSchema,
@@ -324,34 +325,7 @@ export class ResultsRepository {
         },
         update: {},
       });
-      await tx.checkResult.deleteMany({ where: { attemptId: regrade.attemptId } });
-      await tx.quizAnswer.deleteMany({ where: { attemptId: regrade.attemptId } });
-      await tx.checkResult.createMany({
-        data: effective.rows.checks.map((check, position) => ({
-          attemptId: regrade.attemptId,
-          checkId: check.id,
-          position,
-          title: check.title,
-          outcome: check.outcome,
-          pointsAwarded: check.points,
-          pointsPossible: check.maxPoints,
-          message: check.message,
-          hint: check.hint ?? null,
-          details: check.details as object,
-        })),
-      });
-      await tx.quizAnswer.createMany({
-        data: effective.rows.quiz.map((answer, position) => ({
-          attemptId: regrade.attemptId,
-          questionId: answer.questionId,
-          position,
-          answer: answer.answer ?? Prisma.JsonNull,
-          matchedConcepts: answer.matchedConcepts,
-          pointsAwarded: answer.points,
-          pointsPossible: answer.maxPoints,
-          feedback: answer.message,
-        })),
-      });
+      await replaceGradedRows(tx, regrade.attemptId, effective.rows);
       const flagged: OverrideRecord[] = [];
       for (const { override, graderValue } of effective.contested) {
         const row = await tx.resultOverride.update({
