@@ -1,12 +1,8 @@
-import {
-  openTestServices,
-  waitForFinishedAttempt,
-  type TestServices,
-} from '../support/test-services.js';
+import type { TestServices } from '../support/test-services.js';
+import { openFixtureGradingServices, postAndAwaitGrading } from '../support/graded-attempts.js';
 import {
   attemptBody,
   bothConceptsAnswer,
-  fixtureAssessmentsDirectory,
   manifestOnlyAssessmentId,
   noConceptAnswer,
   referenceManifest,
@@ -18,8 +14,7 @@ let quizQuestionId: string;
 
 beforeAll(async () => {
   // The first-pod manifest checks and quiz without its cluster checks: no cluster here.
-  services = await openTestServices({ assessmentsDirectory: fixtureAssessmentsDirectory });
-  services.startWorker();
+  services = await openFixtureGradingServices();
   const definition = await services.api
     .get(`/v1/assessments/${manifestOnlyAssessmentId}`)
     .expect(200);
@@ -31,9 +26,8 @@ afterAll(async () => {
 });
 
 async function submitAndWait(body: Record<string, unknown>) {
-  const posted = await services.api.post('/v1/attempts').send(body).expect(202);
-  await waitForFinishedAttempt(services.attempts, posted.body.id);
-  const read = await services.api.get(`/v1/attempts/${posted.body.id}`).expect(200);
+  const posted = await postAndAwaitGrading(services, body);
+  const read = await services.api.get(`/v1/attempts/${posted.id}`).expect(200);
   return read.body;
 }
 

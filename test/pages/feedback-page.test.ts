@@ -1,21 +1,13 @@
 import request from 'supertest';
 import { createLinkSigner } from '../../src/links/signed-links.js';
-import {
-  openTestServices,
-  waitForFinishedAttempt,
-  type TestServices,
-} from '../support/test-services.js';
-import {
-  attemptBody,
-  fixtureAssessmentsDirectory,
-  schedulingOnlyAnswer,
-} from '../support/first-pod-fixtures.js';
+import type { TestServices } from '../support/test-services.js';
+import { openFixtureGradingServices, postAndAwaitGrading } from '../support/graded-attempts.js';
+import { attemptBody, schedulingOnlyAnswer } from '../support/first-pod-fixtures.js';
 
 let services: TestServices;
 
 beforeAll(async () => {
-  services = await openTestServices({ assessmentsDirectory: fixtureAssessmentsDirectory });
-  services.startWorker();
+  services = await openFixtureGradingServices();
 });
 
 afterAll(async () => {
@@ -23,9 +15,7 @@ afterAll(async () => {
 });
 
 async function gradedAttempt(body = attemptBody()) {
-  const posted = await services.api.post('/v1/attempts').send(body).expect(202);
-  await waitForFinishedAttempt(services.attempts, posted.body.id);
-  return posted.body as { id: string; feedbackUrl: string };
+  return postAndAwaitGrading(services, body);
 }
 
 describe('the learner feedback page', () => {

@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import {
-  openTestServices,
-  waitForFinishedAttempt,
-  type TestServices,
-} from '../support/test-services.js';
+import type { TestServices } from '../support/test-services.js';
+import { openFixtureGradingServices, postAndAwaitGrading } from '../support/graded-attempts.js';
 import {
   attemptBody,
   bothConceptsAnswer,
-  fixtureAssessmentsDirectory,
   manifestOnlyAssessmentId,
   noConceptAnswer,
   referenceManifest,
@@ -33,15 +29,13 @@ function squash(page: string): string {
 const wrongPort = referenceManifest.replace('containerPort: 80', 'containerPort: 8080');
 
 async function submit(body: Record<string, unknown>, api = services.api): Promise<string> {
-  const posted = await api.post('/v1/attempts').send(body).expect(202);
-  await waitForFinishedAttempt(services.attempts, posted.body.id);
-  submitted.push(posted.body.id);
-  return posted.body.id as string;
+  const { id } = await postAndAwaitGrading(services, body, api);
+  submitted.push(id);
+  return id;
 }
 
 beforeAll(async () => {
-  services = await openTestServices({ assessmentsDirectory: fixtureAssessmentsDirectory });
-  services.startWorker();
+  services = await openFixtureGradingServices();
   // learner-1 (k8s-101): a wrong port first, then everything right.
   await submit(
     attemptBody({ manifest: wrongPort, answers: { 'pending-causes': schedulingOnlyAnswer } }),
