@@ -28,7 +28,19 @@ export function writeBenchResult(name: string, result: Record<string, unknown>):
 
 /** CPU time (user + system, ms) a process has used so far, from /proc (Linux). */
 export function processCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return statCpuMs(`/proc/${pid}/stat`);
+}
+
+/**
+ * CPU time (ms) of a process's main thread alone (JavaScript, the event loop), beside
+ * processCpuMs, whose rest is V8's compiler and GC helper threads and libuv's pool.
+ */
+export function mainThreadCpuMs(pid: number): number {
+  return statCpuMs(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function statCpuMs(file: string): number {
+  const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
   // utime and stime are fields 14 and 15 of stat, counted from 1; here from the state field (3).
   const ticks = Number(fields[11]) + Number(fields[12]);
   return (ticks * 1000) / 100; // USER_HZ is 100 on Linux

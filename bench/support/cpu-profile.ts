@@ -8,8 +8,19 @@ interface ProfileNode {
 }
 interface Profile {
   nodes: ProfileNode[];
+  startTime: number;
   samples: number[];
   timeDeltas: number[];
+}
+
+/**
+ * A stretch of the profiled process's life, in microseconds of the monotonic clock (what
+ * `process.hrtime.bigint() / 1000n` reads in any process on the machine, and what V8 stamps
+ * its samples with on Linux).
+ */
+export interface ProfileWindow {
+  fromUs: number;
+  toUs: number;
 }
 
 export interface CpuProfileSummary {
@@ -25,8 +36,17 @@ export interface CpuProfileSummary {
 }
 
 /** The functions that spent the most CPU (self time) in a `node --cpu-prof` profile. */
-export function summarizeCpuProfile(file: string, top = 15): CpuProfileSummary {
+export function summarizeCpuProfile(
+  file: string,
+  top = 15,
+  window?: ProfileWindow,
+): CpuProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  let at = profile.startTime;
+  const inWindow = profile.timeDeltas.map((delta) => {
+    at += delta;
+    return window === undefined || (at >= window.fromUs && at <= window.toUs);
+  });
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parentOf = new Map<number, number>();
   for (const node of profile.nodes)
@@ -43,6 +63,7 @@ export function summarizeCpuProfile(file: string, top = 15): CpuProfileSummary {
   const selfUs = new Map<string, number>();
   let total = 0;
   profile.samples.forEach((id, i) => {
+    if (!inWindow[i]) return;
     const node = byId.get(id);
     const delta = profile.timeDeltas[i] ?? 0;
     if (!node) return;
