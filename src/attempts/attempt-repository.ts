@@ -90,6 +90,48 @@ export interface StoredAttempt {
   }>;
 }
 
+/**
+ * What a grading run needs of its attempt, read by the statement that claims it: the learner's
+ * work, the checks already shown (a resumed run does not write them again) and the sealed
+ * cluster credentials.
+ */
+export interface ClaimedAttempt {
+  id: string;
+  assessmentId: string;
+  assessmentVersion: string;
+  manifest: string;
+  answers: Record<string, string | string[]>;
+  gradeWithoutCluster: boolean;
+  receivedAt: Date;
+  checks: Array<{
+    id: string;
+    outcome: StoredAttempt['checks'][number]['outcome'];
+    message: string;
+  }>;
+  clusterSecret: Uint8Array | null;
+}
+
+export type ClaimForGradingResult =
+  { status: 'claimed'; attempt: ClaimedAttempt } | { status: 'finished' } | { status: 'missing' };
+
+const claimedAttemptRowSchema = z.object({
+  id: z.string(),
+  assessment_id: z.string(),
+  assessment_version: z.string(),
+  manifest: z.string(),
+  submitted_answers: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+  grade_without_cluster: z.boolean(),
+  received_at: z.date(),
+  cluster_secret: z.instanceof(Uint8Array).nullable(),
+  checks: z.array(
+    z.object({
+      id: z.string(),
+      outcome: z.enum(['passed', 'failed', 'error', 'skipped']),
+      message: z.string(),
+    }),
+  ),
+});
+
 /** The attempt was finished by someone else while this run graded it. */
 export class AttemptNotRunningError extends Error {
   constructor(readonly attemptId: string) {
@@ -332,6 +374,54 @@ export class AttemptRepository {
              parked_until = NULL
        WHERE id = ${id}::uuid AND status IN ('queued', 'running')`;
     return updated === 1;
+  }
+
+  /**
+   * markRunning and the reads a grading run starts with, in one statement: the attempt moves
+   * to running (as markRunning does) and its row, shown checks and sealed credentials come back.
+   * An attempt that is not queued or running is left alone and reported finished (a duplicate
+   * delivery of the job does not grade twice); only then is a second statement needed, to tell
+   * a finished attempt from a missing one.
+   */
+  async claimForGrading(id: string, startedAt: Date): Promise<ClaimForGradingResult> {
+    const rows = await this.prisma.$queryRaw<unknown[]>`
+      WITH claimed AS (
+        UPDATE attempts
+           SET status = 'running',
+               started_at = COALESCE(started_at, ${startedAt}),
+               grading_runs = grading_runs + CASE WHEN parked_until IS NULL THEN 1 ELSE 0 END,
+               parked_until = NULL
+         WHERE id = ${id}::uuid AND status IN ('queued', 'running')
+        RETURNING id, assessment_id, assessment_version, manifest, submitted_answers,
+                  grade_without_cluster, received_at, cluster_secret)
+      SELECT c.id::text, c.assessment_id, c.assessment_version, c.manifest, c.submitted_answers,
+             c.grade_without_cluster, c.received_at, c.cluster_secret,
+             COALESCE((SELECT json_agg(json_build_object('id', r.check_id,
+                                                         'outcome', r.outcome::text,
+                                                         'message', r.message)
+                                       ORDER BY r.position)
+                         FROM check_results r WHERE r.attempt_id = c.id), '[]'::json) AS checks
+        FROM claimed c`;
+    const [row] = rows;
+    if (row === undefined) {
+      const exists = await this.prisma.attempt.count({ where: { id } });
+      return { status: exists === 0 ? 'missing' : 'finished' };
+    }
+    const claimed = claimedAttemptRowSchema.parse(row);
+    return {
+      status: 'claimed',
+      attempt: {
+        id: claimed.id,
+        assessmentId: claimed.assessment_id,
+        assessmentVersion: claimed.assessment_version,
+        manifest: claimed.manifest,
+        answers: claimed.submitted_answers,
+        gradeWithoutCluster: claimed.grade_without_cluster,
+        receivedAt: claimed.received_at,
+        checks: claimed.checks,
+        clusterSecret: claimed.cluster_secret,
+      },
+    };
   }
 
   /** A run parked its wait: until when, and what the learner should do meanwhile. */

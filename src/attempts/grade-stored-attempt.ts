@@ -7,7 +7,7 @@ import { systemClock, type GradingClock } from '../grading/grading-clock.js';
 import { AttemptJournal } from '../grading/journal/attempt-journal.js';
 import type { LearnerClusterConnection } from '../cluster/connect-learner-cluster.js';
 import type { Logger } from '../logging/logger.js';
-import type { AttemptRepository, StoredAttempt } from './attempt-repository.js';
+import type { AttemptRepository, ClaimedAttempt } from './attempt-repository.js';
 import type { ClusterAccessRequest } from './attempt-request.js';
 import { releaseHeldCluster, type HeldCluster, type WaitingRoom } from './held-cluster.js';
 import type { ObservationStore } from './observation-store.js';
@@ -76,13 +76,12 @@ export async function gradeStoredAttempt(
   { attemptId, isLastTry, signal }: GradeStoredAttemptOptions,
 ): Promise<GradeStoredAttemptResult> {
   const now = deps.now ?? (() => new Date());
-  const attempt = await deps.attempts.find(attemptId);
-  if (!attempt) return { status: 'attempt_missing' };
-  if (attempt.status === 'graded' || attempt.status === 'not_gradable') {
-    return { status: 'already_finished' };
-  }
+  // One statement marks the attempt running and reads what grading needs of it.
+  const claim = await deps.attempts.claimForGrading(attemptId, now());
+  if (claim.status === 'missing') return { status: 'attempt_missing' };
+  if (claim.status === 'finished') return { status: 'already_finished' };
+  const { attempt } = claim;
   const assessment = await findAssessment(deps, attempt);
-  if (!(await deps.attempts.markRunning(attemptId, now()))) return { status: 'already_finished' };
 
   const held =
     deps.waitingRoom?.take(attemptId) ?? (await openHeldCluster(deps, attempt, assessment, signal));
@@ -145,7 +144,7 @@ export async function gradeStoredAttempt(
 
 async function findAssessment(
   deps: GradeStoredAttemptDependencies,
-  attempt: StoredAttempt,
+  attempt: ClaimedAttempt,
 ): Promise<Assessment> {
   const assessment =
     deps.catalog.get(attempt.assessmentId, attempt.assessmentVersion) ??
@@ -160,14 +159,14 @@ async function findAssessment(
 /** A first run, or a resumed one in a process that holds nothing: the journal from the store. */
 async function openHeldCluster(
   deps: GradeStoredAttemptDependencies,
-  attempt: StoredAttempt,
+  attempt: ClaimedAttempt,
   assessment: Assessment,
   signal: AbortSignal,
 ): Promise<HeldCluster> {
   const recorded = await deps.observations.load(attempt.id);
   const recorder = deps.observations.recorder(attempt.id);
   const journal = new AttemptJournal(recorded);
-  const sealed = await deps.attempts.readClusterSecret(attempt.id);
+  const sealed = attempt.clusterSecret;
   let cluster: LearnerClusterConnection | undefined;
   if (sealed && deps.connectCluster) {
     let access: ClusterAccessRequest;
@@ -203,7 +202,7 @@ async function openHeldCluster(
  * in flight go together in the next one, so a burst of checks costs one statement, not two per
  * check. A failed write costs only the display.
  */
-function progressWriter(deps: GradeStoredAttemptDependencies, attempt: StoredAttempt) {
+function progressWriter(deps: GradeStoredAttemptDependencies, attempt: ClaimedAttempt) {
   const shown = new Map(attempt.checks.map((check) => [check.id, check]));
   let pending: Array<{ check: CheckGrade; position: number }> = [];
   let chain = Promise.resolve();
