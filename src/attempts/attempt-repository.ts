@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { z } from 'zod';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { AttemptGrade } from '../grading/attempt-grade.js';
-import { snapshotVersion } from '../results/results-repository.js';
-import { attemptEventSourceColumns, buildAttemptEvent } from './attempt-event.js';
-import { replaceGradedRows } from './graded-rows.js';
+import {
+  attemptEventSourceColumns,
+  buildAttemptEvent,
+  type AttemptEventType,
+} from './attempt-event.js';
 import type { AttemptStatus } from './attempt-outcome.js';
 import type { AttemptSummarySource } from './attempt-view.js';
 
@@ -502,8 +505,16 @@ export class AttemptRepository {
   }
 
   /**
-   * Writes the whole grade at once. Earlier partial rows (from a run that crashed) are replaced,
-   * so a retried job leaves exactly one set of results. The cluster secret is erased here.
+   * Writes the whole grade at once, in one statement (atomic without an interactive
+   * transaction): the attempt finishes, its outbox event is written, the results replace any
+   * earlier rows (progress shown while it ran, or a run that crashed), so a retried job leaves
+   * exactly one set, and the result's first version is recorded. The cluster secret is erased.
+   * The parts only run if the attempt was still running: a run that lost the race (it timed out
+   * and the attempt was finished by another path) must not overwrite the outcome.
+   *
+   * The event and the version are built here from the same columns that buildAttemptEvent and
+   * snapshotVersion read (score and points as stored, numeric(8,2)); the statements' parts do
+   * not see each other's writes, so nothing is read back.
    */
   async saveGrade(
     id: string,
@@ -512,49 +523,134 @@ export class AttemptRepository {
     options: { notGradableReason?: string; notGradableCode?: string } = {},
   ): Promise<void> {
     const notGradable = options.notGradableReason !== undefined;
-    await this.prisma.$transaction(async (tx) => {
-      // Only a running attempt takes a grade: a run that lost the race (it timed out and the
-      // attempt was finished by another path) must not overwrite the outcome.
-      const finished = await tx.attempt.updateManyAndReturn({
-        where: { id, status: 'running' },
-        select: attemptEventSourceColumns,
-        // A not-gradable attempt keeps its per-check results but gets no score: a fault of the
-        // grader's must not read as the learner's.
-        data: {
-          status: notGradable ? 'not_gradable' : 'graded',
-          score: notGradable ? null : grade.score,
-          maxScore: grade.maxScore,
-          passed: notGradable ? null : grade.passed,
-          finishedAt,
-          clusterSecret: null,
-          notGradableReason: options.notGradableReason ?? null,
-          notGradableCode: options.notGradableCode ?? null,
-          nextStep: Prisma.DbNull,
-          parkedUntil: null,
-        },
-      });
-      const [attempt] = finished;
-      if (!attempt) throw new AttemptNotRunningError(id);
-      // The outbox row commits with the grade: announced exactly once, and only when final.
-      await tx.attemptEvent.create({
-        data: buildAttemptEvent(
-          notGradable ? 'attempt.not_gradable' : 'attempt.graded',
-          attempt,
-          finishedAt,
-        ),
-      });
-      await replaceGradedRows(tx, id, grade);
-      await tx.evidence.deleteMany({ where: { attemptId: id } });
-      await tx.evidence.createMany({
-        data: grade.evidence.map((item) => ({
-          attemptId: id,
-          kind: item.kind,
-          data: item.data as object,
-        })),
-      });
-      // Every grading is kept as a version of the result; regrades and overrides add more.
-      await snapshotVersion(tx, id, 'graded', null);
-    });
+    const eventType: AttemptEventType = notGradable ? 'attempt.not_gradable' : 'attempt.graded';
+    const checks = grade.checks.map((check, position) => ({
+      check_id: check.id,
+      position,
+      title: check.title,
+      outcome: check.outcome,
+      points_awarded: check.points,
+      points_possible: check.maxPoints,
+      message: check.message,
+      hint: check.hint ?? null,
+      details: check.details ?? {},
+    }));
+    const quiz = grade.quiz.map((answer, position) => ({
+      question_id: answer.questionId,
+      position,
+      answer: answer.answer ?? null,
+      matched_concepts: answer.matchedConcepts,
+      points_awarded: answer.points,
+      points_possible: answer.maxPoints,
+      feedback: answer.message ?? null,
+    }));
+    const evidence = grade.evidence.map((item) => ({ kind: item.kind, data: item.data ?? null }));
+    const at = finishedAt.toISOString();
+    const [row] = await this.prisma.$queryRaw<unknown[]>`
+      WITH finished AS (
+        UPDATE attempts
+           SET status = ${notGradable ? 'not_gradable' : 'graded'}::attempt_status,
+               score = ${notGradable ? null : grade.score}::numeric,
+               max_score = ${grade.maxScore}::numeric,
+               passed = ${notGradable ? null : grade.passed}::boolean,
+               finished_at = ${finishedAt},
+               cluster_secret = NULL,
+               not_gradable_reason = ${options.notGradableReason ?? null}::text,
+               not_gradable_code = ${options.notGradableCode ?? null}::text,
+               next_step = NULL,
+               parked_until = NULL
+         WHERE id = ${id}::uuid AND status = 'running'
+        RETURNING id, tenant_id, assessment_id, assessment_version, learner_id, course_id, status,
+                  score, max_score, passed, not_gradable_reason, lti_line_item_url, lti_user_id),
+      new_checks AS (
+        SELECT * FROM jsonb_to_recordset(${JSON.stringify(checks)}::jsonb) AS c(
+          check_id text, position int, title text, outcome text, points_awarded numeric,
+          points_possible numeric, message text, hint text, details jsonb)),
+      new_quiz AS (
+        SELECT * FROM jsonb_to_recordset(${JSON.stringify(quiz)}::jsonb) AS q(
+          question_id text, position int, answer jsonb, matched_concepts jsonb,
+          points_awarded numeric, points_possible numeric, feedback text)),
+      event AS (
+        INSERT INTO attempt_events (id, tenant_id, attempt_id, type, payload, created_at)
+        SELECT ${randomUUID()}::uuid, f.tenant_id, f.id, ${eventType},
+               jsonb_build_object(
+                 'type', ${eventType}::text,
+                 'timestamp', ${at}::text,
+                 'data', jsonb_build_object(
+                   'attemptId', f.id, 'assessmentId', f.assessment_id,
+                   'assessmentVersion', f.assessment_version, 'learnerId', f.learner_id,
+                   'courseId', f.course_id, 'status', f.status::text,
+                   'score', f.score::float8, 'maxScore', f.max_score::float8,
+                   'passed', f.passed, 'notGradableReason', f.not_gradable_reason,
+                   'finishedAt', ${at}::text,
+                   'lti', CASE WHEN f.lti_line_item_url IS NULL THEN NULL
+                               ELSE jsonb_build_object('lineItemUrl', f.lti_line_item_url,
+                                      'userId', COALESCE(f.lti_user_id, f.learner_id)) END)),
+               ${finishedAt}
+          FROM finished f),
+      stale_checks AS (
+        DELETE FROM check_results r USING finished f
+         WHERE r.attempt_id = f.id
+           AND r.check_id NOT IN (SELECT check_id FROM new_checks)),
+      written_checks AS (
+        INSERT INTO check_results (attempt_id, check_id, position, title, outcome, points_awarded,
+                                   points_possible, message, hint, details)
+        SELECT f.id, c.check_id, c.position, c.title, c.outcome::check_outcome, c.points_awarded,
+               c.points_possible, c.message, c.hint, COALESCE(c.details, '{}'::jsonb)
+          FROM finished f, new_checks c
+        ON CONFLICT (attempt_id, check_id) DO UPDATE
+           SET position = EXCLUDED.position, title = EXCLUDED.title, outcome = EXCLUDED.outcome,
+               points_awarded = EXCLUDED.points_awarded,
+               points_possible = EXCLUDED.points_possible, message = EXCLUDED.message,
+               hint = EXCLUDED.hint, details = EXCLUDED.details),
+      stale_quiz AS (
+        DELETE FROM quiz_answers a USING finished f
+         WHERE a.attempt_id = f.id
+           AND a.question_id NOT IN (SELECT question_id FROM new_quiz)),
+      written_quiz AS (
+        INSERT INTO quiz_answers (attempt_id, question_id, position, answer, matched_concepts,
+                                  points_awarded, points_possible, feedback)
+        SELECT f.id, q.question_id, q.position, COALESCE(q.answer, 'null'::jsonb),
+               ARRAY(SELECT jsonb_array_elements_text(q.matched_concepts)), q.points_awarded,
+               q.points_possible, q.feedback
+          FROM finished f, new_quiz q
+        ON CONFLICT (attempt_id, question_id) DO UPDATE
+           SET position = EXCLUDED.position, answer = EXCLUDED.answer,
+               matched_concepts = EXCLUDED.matched_concepts,
+               points_awarded = EXCLUDED.points_awarded,
+               points_possible = EXCLUDED.points_possible, feedback = EXCLUDED.feedback),
+      stale_evidence AS (
+        DELETE FROM evidence e USING finished f WHERE e.attempt_id = f.id),
+      written_evidence AS (
+        INSERT INTO evidence (attempt_id, kind, data)
+        SELECT f.id, e.value->>'kind', COALESCE(e.value->'data', 'null'::jsonb)
+          FROM finished f,
+               jsonb_array_elements(${JSON.stringify(evidence)}::jsonb) WITH ORDINALITY AS e
+         ORDER BY e.ordinality),
+      version AS (
+        -- Every grading is kept as a version of the result; regrades and overrides add more.
+        INSERT INTO result_versions (attempt_id, version, cause, assessment_version, score,
+                                     max_score, passed, checks, quiz, actor)
+        SELECT f.id,
+               COALESCE((SELECT MAX(v.version) FROM result_versions v
+                          WHERE v.attempt_id = f.id), 0) + 1,
+               'graded', f.assessment_version, f.score, f.max_score, f.passed,
+               COALESCE((SELECT jsonb_agg(jsonb_build_object(
+                                  'id', c.check_id, 'outcome', c.outcome,
+                                  'points', c.points_awarded::numeric(8, 2)::float8,
+                                  'maxPoints', c.points_possible::numeric(8, 2)::float8)
+                                ORDER BY c.position) FROM new_checks c), '[]'::jsonb),
+               COALESCE((SELECT jsonb_agg(jsonb_build_object(
+                                  'questionId', q.question_id,
+                                  'points', q.points_awarded::numeric(8, 2)::float8,
+                                  'maxPoints', q.points_possible::numeric(8, 2)::float8)
+                                ORDER BY q.position) FROM new_quiz q), '[]'::jsonb),
+               NULL
+          FROM finished f)
+      SELECT count(*)::int AS finished FROM finished`;
+    if (z.object({ finished: z.number() }).parse(row).finished === 0) {
+      throw new AttemptNotRunningError(id);
+    }
   }
 
   /** Finishes an unfinished attempt as not gradable; a finished one is left as it is. */

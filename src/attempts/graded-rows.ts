@@ -5,6 +5,8 @@ import type { AttemptGrade } from '../grading/attempt-grade.js';
  * Replaces an attempt's per-check results and quiz answers with those of a grade, inside the
  * caller's transaction. Grading and regrading both write through here, so rows left by an
  * earlier run (a crashed job, the grade before a regrade) never mix with the new ones.
+ * A first grading writes the same columns from its one statement (AttemptRepository.saveGrade):
+ * a new column goes in both.
  */
 export async function replaceGradedRows(
   tx: Prisma.TransactionClient,
