@@ -11,8 +11,15 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -20,7 +27,13 @@ import { startSimulatedCluster } from '../sim/start-simulated-cluster.js';
 import { migrateDatabase } from '../src/db/migrator.js';
 import { createLogger } from '../src/logging/logger.js';
 import { createBenchTenantKey } from './support/bench-tenant.js';
-import { machineLoad, processCpuMs, writeBenchResult } from './support/bench-result.js';
+import {
+  machineBusyCpuMs,
+  machineLoad,
+  processCpuMs,
+  processTreeCpuMs,
+  writeBenchResult,
+} from './support/bench-result.js';
 import { findCpuProfile, summarizeCpuProfile } from './support/cpu-profile.js';
 import { serviceCommand } from './support/service-entry.js';
 
@@ -29,8 +42,10 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
     profile: { type: 'boolean', default: false },
+    'api-processes': { type: 'string', default: '1' },
   },
 });
+const apiProcesses = Number(values['api-processes']);
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const adminUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/kubegrade';
@@ -64,6 +79,7 @@ const apiProcess = spawn(api.command, api.args, {
     RATE_LIMIT_PER_KEY: '1000000',
     RATE_LIMIT_PER_TENANT: '1000000',
     RATE_LIMIT_CONCURRENT_PER_KEY: '10000',
+    API_PROCESSES: String(apiProcesses),
   },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
@@ -126,6 +142,7 @@ try {
     connections,
     loadGenerator: 'autocannon CLI in its own process, loopback',
     compiled: api.compiled,
+    apiProcesses,
     post: { ...post, targetPerSecond: 1500, targetP99Ms: 50 },
     postWithKubeconfig: postWithCluster,
     getGraded: { ...get, targetPerSecond: 3000 },
@@ -152,6 +169,8 @@ interface AutocannonJson {
   latency: { p50: number; p99: number; max: number };
   non2xx: number;
   errors: number;
+  /** The autocannon process's own CPU time (ms). */
+  cpuMs: number;
 }
 
 /** Runs the autocannon CLI in a process of its own and returns its JSON summary. */
@@ -180,12 +199,70 @@ function autocannon(
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // Its CPU is read while it runs (a process that has exited has none left to read).
+  let cpuMs = 0;
+  const sampler = setInterval(() => {
+    try {
+      cpuMs = processCpuMs(child.pid!);
+    } catch {
+      // Exited between two samples: the last reading stands.
+    }
+  }, 100);
   return new Promise((resolve, reject) => {
+    child.stdout.once('end', () => {
+      try {
+        cpuMs = processCpuMs(child.pid!);
+      } catch {
+        // Already gone.
+      }
+    });
     child.once('exit', (code) => {
+      clearInterval(sampler);
       if (code !== 0) return reject(new Error(`autocannon exited ${code}`));
-      resolve(JSON.parse(output) as AutocannonJson);
+      resolve({ ...(JSON.parse(output) as AutocannonJson), cpuMs });
     });
   });
+}
+
+/** The PostgreSQL backends serving the bench's database (the API's pool), by pid. */
+async function databaseBackendPids(): Promise<number[]> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = $1',
+      [databaseName],
+    );
+    return rows.map((row) => row.pid);
+  } finally {
+    await admin.end();
+  }
+}
+
+function cpuOfPids(pids: number[]): Map<number, number> {
+  const cpu = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      cpu.set(pid, processCpuMs(pid));
+    } catch {
+      // Ended.
+    }
+  }
+  return cpu;
+}
+
+/** The shared redis-server's pid (other sessions use it too: its CPU is an upper bound). */
+function redisServerPid(): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'redis-server')
+        return Number(entry);
+    } catch {
+      // Ended while listed.
+    }
+  }
+  return undefined;
 }
 
 async function measure(
@@ -193,18 +270,40 @@ async function measure(
   request: { method: 'POST' | 'GET'; path: string; body?: string },
 ) {
   await autocannon(request, 2); // warm-up: JIT, pool connections
-  const cpuBefore = processCpuMs(apiProcess.pid!);
+  const redisPid = redisServerPid();
+  const backendsBefore = cpuOfPids(await databaseBackendPids());
+  const redisBefore = redisPid === undefined ? 0 : processCpuMs(redisPid);
+  const machineBefore = machineBusyCpuMs();
+  const cpuBefore = processTreeCpuMs(apiProcess.pid!);
   const result = await autocannon(request, seconds);
-  const cpuMs = processCpuMs(apiProcess.pid!) - cpuBefore;
+  const cpuMs = processTreeCpuMs(apiProcess.pid!) - cpuBefore;
+  const machineMs = machineBusyCpuMs() - machineBefore;
+  const redisMs = redisPid === undefined ? 0 : processCpuMs(redisPid) - redisBefore;
+  let postgresMs = 0;
+  for (const [pid, after] of cpuOfPids(await databaseBackendPids())) {
+    postgresMs += after - (backendsBefore.get(pid) ?? 0);
+  }
   const completed = result.requests.total;
+  const perRequest = (ms: number) => +(ms / Math.max(1, completed)).toFixed(3);
   const figures = {
     requestsPerSecond: Math.round(result.requests.average),
     completed,
     non2xx: result.non2xx,
     errors: result.errors,
     latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
-    apiCpuMsPerRequest: +(cpuMs / Math.max(1, completed)).toFixed(3),
+    apiCpuMsPerRequest: perRequest(cpuMs),
     requestsPerApiCpuSecond: Math.round((completed * 1000) / Math.max(1, cpuMs)),
+    // Where the rest of the machine's two cores went, per request: the load generator, this
+    // database's PostgreSQL backends, the (shared) Redis server, and everything else running.
+    cpuMsPerRequest: {
+      api: perRequest(cpuMs),
+      autocannon: perRequest(result.cpuMs),
+      postgresBackends: perRequest(postgresMs),
+      redisServerShared: perRequest(redisMs),
+      otherProcesses: perRequest(machineMs - cpuMs - result.cpuMs - postgresMs - redisMs),
+      machineBusy: perRequest(machineMs),
+    },
+    machineBusyPercent: Math.round((100 * machineMs) / (seconds * 1000 * cpus().length)),
     loadavg: machineLoad().loadavg,
   };
   console.log(label, figures);
