@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { z } from 'zod';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
-import type { AttemptGrade } from '../grading/attempt-grade.js';
+import { checkOutcomes, quizAnswersSchema, type AttemptGrade } from '../grading/attempt-grade.js';
 import {
   attemptEventSourceColumns,
   buildAttemptEvent,
   type AttemptEventType,
 } from './attempt-event.js';
-import type { AttemptStatus } from './attempt-outcome.js';
+import { attemptStatuses, type AttemptStatus } from './attempt-outcome.js';
 import type { AttemptSummarySource } from './attempt-view.js';
 
 /** What the learner should do while grading waits on them, as stored by a parked run. */
@@ -129,7 +129,7 @@ const claimedAttemptRowSchema = z.object({
   checks: z.array(
     z.object({
       id: z.string(),
-      outcome: z.enum(['passed', 'failed', 'error', 'skipped']),
+      outcome: z.enum(checkOutcomes),
       message: z.string(),
     }),
   ),
@@ -740,7 +740,7 @@ const insertAttemptSql = `
 const idempotentAttemptRowSchema = z.object({
   id: z.string(),
   requestHash: z.string().nullable(),
-  status: z.enum(['queued', 'running', 'graded', 'not_gradable']),
+  status: z.enum(attemptStatuses),
 });
 
 /** Decimal columns come back as float8: scores have two decimals, well within a double. */
@@ -776,9 +776,9 @@ const storedAttemptRowSchema = z.object({
   assessmentVersion: z.string(),
   learnerId: z.string(),
   courseId: z.string().nullable(),
-  status: z.enum(['queued', 'running', 'graded', 'not_gradable']),
+  status: z.enum(attemptStatuses),
   manifest: z.string(),
-  answers: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+  answers: quizAnswersSchema,
   gradeWithoutCluster: z.boolean(),
   notGradableReason: z.string().nullable(),
   notGradableCode: z.string().nullable(),
@@ -794,7 +794,7 @@ const storedAttemptRowSchema = z.object({
     z.object({
       id: z.string(),
       title: z.string(),
-      outcome: z.enum(['passed', 'failed', 'error', 'skipped']),
+      outcome: z.enum(checkOutcomes),
       points: z.number(),
       maxPoints: z.number(),
       message: z.string(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkOutcomes } from '../grading/attempt-grade.js';
 import type { StoredAttempt } from './attempt-repository.js';
 import { attemptOutcomeShape } from './attempt-outcome.js';
 
@@ -47,7 +48,7 @@ export const attemptViewSchema = z.object({
     z.object({
       id: z.string(),
       title: z.string(),
-      outcome: z.enum(['passed', 'failed', 'error', 'skipped']),
+      outcome: z.enum(checkOutcomes),
       points: z.number(),
       maxPoints: z.number(),
       message: z.string(),

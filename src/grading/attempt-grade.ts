@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The result of grading one attempt: what the worker stores and the API returns.
  * Field names here are what integrations code against; change them only with a new API version.
@@ -7,7 +9,8 @@
  * `error` means the grader could not look, which is never a fail. `skipped` is a cluster check
  * not run because the attempt asked to be graded without a cluster: it scores 0, by choice.
  */
-export type CheckOutcome = 'passed' | 'failed' | 'error' | 'skipped';
+export const checkOutcomes = ['passed', 'failed', 'error', 'skipped'] as const;
+export type CheckOutcome = (typeof checkOutcomes)[number];
 
 export interface CheckGrade {
   id: string;
@@ -47,8 +50,12 @@ export interface AttemptGrade {
   evidence: EvidenceItem[];
 }
 
-/** Quiz answers as submitted, keyed by question id. */
-export type QuizAnswers = Record<string, string | string[]>;
+/**
+ * Quiz answers as submitted, keyed by question id: free text, or the ids of the chosen options.
+ * The schema reads them back where they are stored (attempts.submitted_answers, self-tests).
+ */
+export const quizAnswersSchema = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
+export type QuizAnswers = z.infer<typeof quizAnswersSchema>;
 
 export interface AttemptSubmission {
   manifest: string;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkOutcomes } from '../grading/attempt-grade.js';
 import { attemptOutcomeShape } from '../attempts/attempt-outcome.js';
 
 /** One graded item (a check or a quiz question) of an exported attempt. */
@@ -6,7 +7,7 @@ const itemResult = z.object({
   points: z.number(),
   maxPoints: z.number(),
   /** A check's outcome (passed, failed, error); absent for quiz questions. */
-  outcome: z.enum(['passed', 'failed', 'error', 'skipped']).optional(),
+  outcome: z.enum(checkOutcomes).optional(),
   /** Concepts matched in a free-text answer; absent for checks. */
   matched: z.array(z.string()).optional(),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attemptStatuses } from '../attempts/attempt-outcome.js';
 
 /**
  * What the instructor views show for one assessment of one tenant: aggregates computed by
@@ -36,7 +37,7 @@ const attemptSummary = z.object({
   score: decimal,
   maxScore: decimal,
   passed: z.boolean().nullable(),
-  status: z.enum(['queued', 'running', 'graded', 'not_gradable']),
+  status: z.enum(attemptStatuses),
   receivedAt: z.coerce.date(),
 });
 export type AttemptSummary = z.infer<typeof attemptSummary>;

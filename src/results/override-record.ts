@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { checkOutcomes } from '../grading/attempt-grade.js';
 
 /** The value of one check or quiz answer: what an override changes and a regrade recomputes. */
 export const resultValueSchema = z.object({
-  outcome: z.enum(['passed', 'failed', 'error', 'skipped']).optional(),
+  outcome: z.enum(checkOutcomes).optional(),
   points: z.number(),
 });
 export type ResultValue = z.infer<typeof resultValueSchema>;

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { overrideTargetSchema, resultValueSchema } from './override-record.js';
 import { principalOf } from '../http/authentication.js';
 import { documented } from '../http/openapi/route-doc.js';
 import { parseBody } from '../http/parse-body.js';
@@ -9,7 +10,7 @@ import { overrideResult, type OverrideResultDependencies } from './override-resu
 import { regradeAttempts, type RegradeAttemptsDependencies } from './regrade-attempts.js';
 
 const overrideRequestSchema = z.strictObject({
-  target: z.enum(['check', 'quiz']),
+  target: overrideTargetSchema,
   targetId: z.string().min(1).max(100),
   points: z.number().min(0).max(10_000),
   outcome: z.enum(['passed', 'failed']).optional(),
@@ -25,19 +26,14 @@ const regradeRequestSchema = z.strictObject({
   actor: z.string().trim().min(1).max(200),
 });
 
-const valueSchema = z.object({
-  outcome: z.enum(['passed', 'failed', 'error', 'skipped']).optional(),
-  points: z.number(),
-});
-
 const overrideViewSchema = z
   .object({
     id: z.uuid(),
     attemptId: z.uuid(),
-    target: z.enum(['check', 'quiz']),
+    target: overrideTargetSchema,
     targetId: z.string(),
-    before: valueSchema,
-    after: valueSchema,
+    before: resultValueSchema,
+    after: resultValueSchema,
     reason: z.string(),
     actor: z.string(),
     createdAt: z.iso.datetime(),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
-import type { AttemptGrade } from '../grading/attempt-grade.js';
+import { quizAnswersSchema, type AttemptGrade } from '../grading/attempt-grade.js';
 import { attemptEventSourceColumns, buildAttemptEvent } from '../attempts/attempt-event.js';
 import { replaceGradedRows } from '../attempts/graded-rows.js';
 import { applyOverrides, passes } from './effective-result.js';
@@ -84,7 +84,6 @@ export interface RegradeCandidate {
   namespace: string | undefined;
 }
 
-const submittedAnswersSchema = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
 const recordedNamespace = z.looseObject({ namespace: z.string() });
 
 export class ResultChangedError extends Error {
@@ -172,7 +171,7 @@ export class ResultsRepository {
       score: row.score?.toNumber() ?? null,
       passed: row.passed,
       manifest: row.manifest,
-      answers: submittedAnswersSchema.parse(row.submittedAnswers),
+      answers: quizAnswersSchema.parse(row.submittedAnswers),
       namespace: recordedNamespace.safeParse(row.evidence[0]?.data).data?.namespace,
     }));
   }

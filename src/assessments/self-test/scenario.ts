@@ -2,6 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { z } from 'zod';
+import { quizAnswersSchema } from '../../grading/attempt-grade.js';
 
 /**
  * A rubric self-test: what the learner does on a (simulated) cluster, what they submit, and
@@ -105,7 +106,7 @@ export const scenarioFile = z.strictObject({
     .default({ token: 'readOnly', requestTimeoutMs: 2_000 }),
   submission: z.strictObject({
     manifest: manifestSource,
-    answers: z.record(z.string(), z.union([z.string(), z.array(z.string())])).default({}),
+    answers: quizAnswersSchema.default({}),
   }),
   steps: z.array(step).refine((steps) => steps.filter((item) => item === 'submit').length === 1, {
     message: 'Exactly one step must be "submit"',
