@@ -122,7 +122,7 @@ const claimedAttemptRowSchema = z.object({
   assessment_id: z.string(),
   assessment_version: z.string(),
   manifest: z.string(),
-  submitted_answers: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+  submitted_answers: quizAnswersSchema,
   grade_without_cluster: z.boolean(),
   received_at: z.date(),
   cluster_secret: z.instanceof(Uint8Array).nullable(),
