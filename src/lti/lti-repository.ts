@@ -9,6 +9,8 @@ export const scorePostStatuses = ['pending', 'sent', 'failed', 'superseded'] as 
 export type ScorePostStatus = (typeof scorePostStatuses)[number];
 const statusSchema = z.enum(scorePostStatuses);
 const progressSchema = z.enum(['Pending', 'FullyGraded', 'Failed']);
+/** A row of lti_score_clocks as the raw query returns it (one must exist: it was just ensured). */
+const scoreClockRowSchema = z.object({ last_timestamp: z.date() });
 
 export interface ScorePostRecord {
   id: string;
@@ -130,7 +132,7 @@ export class LtiRepository {
         INSERT INTO lti_score_clocks (tenant_id, line_item_url, user_id, last_timestamp)
         VALUES (${pair.tenantId}::uuid, ${pair.lineItemUrl}, ${pair.userId}, to_timestamp(0))
         ON CONFLICT DO NOTHING`;
-      const [clock] = await tx.$queryRaw<Array<{ last_timestamp: Date }>>`
+      const [clock] = await tx.$queryRaw<unknown[]>`
         SELECT last_timestamp FROM lti_score_clocks
          WHERE tenant_id = ${pair.tenantId}::uuid AND line_item_url = ${pair.lineItemUrl} AND user_id = ${pair.userId}
          FOR UPDATE`;
@@ -148,7 +150,7 @@ export class LtiRepository {
         });
         return { superseded: true as const };
       }
-      const last = z.date().parse(clock?.last_timestamp);
+      const last = scoreClockRowSchema.parse(clock).last_timestamp;
       const timestamp = new Date(Math.max(now.getTime(), last.getTime() + 1));
       await tx.ltiScoreClock.update({
         where: { tenantId_lineItemUrl_userId: pair },
