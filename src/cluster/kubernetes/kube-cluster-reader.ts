@@ -20,6 +20,13 @@ import { createGuardedHttpLibrary } from './guarded-http-library.js';
 import { isNotFound, toClusterReadError } from './map-cluster-error.js';
 import { ClusterRequestLog, type ClusterRequestRecord } from './request-log.js';
 
+/** What a namespaced list call takes. */
+interface ListQuery {
+  namespace: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
 /** Reads a learner's cluster through @kubernetes/client-node, for one attempt only. */
 export class KubeClusterReader implements ClusterReader {
   readonly requests: ClusterRequestLog;
@@ -65,49 +72,37 @@ export class KubeClusterReader implements ClusterReader {
     }
   }
 
-  async listPods(options: {
+  listPods(options: {
     namespace: string;
     labelSelector?: string;
     fieldSelector?: string;
   }): Promise<KubeObject[]> {
-    try {
-      const list = await this.core.listNamespacedPod(options);
-      return list.items.map(asKubeObject);
-    } catch (error) {
-      throw toClusterReadError(error, `Pods in ${options.namespace}`);
-    }
+    return this.listItems('Pod', options);
   }
 
-  async listEvents(options: { namespace: string; fieldSelector?: string }): Promise<KubeObject[]> {
-    try {
-      const list = await this.core.listNamespacedEvent(options);
-      return list.items.map(asKubeObject);
-    } catch (error) {
-      throw toClusterReadError(error, `events in ${options.namespace}`);
-    }
+  listEvents(options: { namespace: string; fieldSelector?: string }): Promise<KubeObject[]> {
+    return this.listItems('Event', options, `events in ${options.namespace}`);
   }
 
-  async listReplicaSets(options: {
-    namespace: string;
-    labelSelector?: string;
-  }): Promise<KubeObject[]> {
-    try {
-      const list = await this.apps.listNamespacedReplicaSet(options);
-      return list.items.map(asKubeObject);
-    } catch (error) {
-      throw toClusterReadError(error, `ReplicaSets in ${options.namespace}`);
-    }
+  listReplicaSets(options: { namespace: string; labelSelector?: string }): Promise<KubeObject[]> {
+    return this.listItems('ReplicaSet', options);
   }
 
-  async listDeployments(options: {
-    namespace: string;
-    labelSelector?: string;
-  }): Promise<KubeObject[]> {
+  listDeployments(options: { namespace: string; labelSelector?: string }): Promise<KubeObject[]> {
+    return this.listItems('Deployment', options);
+  }
+
+  /** The objects of one list call; `what` names them in the error when the cluster cannot say. */
+  private async listItems(
+    kind: ObservableKind,
+    query: ListQuery,
+    what = `${kind}s in ${query.namespace}`,
+  ): Promise<KubeObject[]> {
     try {
-      const list = await this.apps.listNamespacedDeployment(options);
+      const list = await this.listOfKind(kind, query);
       return list.items.map(asKubeObject);
     } catch (error) {
-      throw toClusterReadError(error, `Deployments in ${options.namespace}`);
+      throw toClusterReadError(error, what);
     }
   }
 
@@ -145,7 +140,7 @@ export class KubeClusterReader implements ClusterReader {
 
   private listOfKind(
     kind: ObservableKind,
-    query: { namespace: string; labelSelector?: string },
+    query: ListQuery,
   ): Promise<{ metadata?: { resourceVersion?: string }; items: unknown[] }> {
     switch (kind) {
       case 'Pod':
