@@ -42,10 +42,11 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
     profile: { type: 'boolean', default: false },
-    'api-processes': { type: 'string', default: '1' },
+    // A fixed offered rate (requests/s over all connections) instead of as fast as it answers:
+    // CPU per request then compares across changes at equal batching, whatever the load.
+    rate: { type: 'string' },
   },
 });
-const apiProcesses = Number(values['api-processes']);
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const adminUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/kubegrade';
@@ -79,7 +80,6 @@ const apiProcess = spawn(api.command, api.args, {
     RATE_LIMIT_PER_KEY: '1000000',
     RATE_LIMIT_PER_TENANT: '1000000',
     RATE_LIMIT_CONCURRENT_PER_KEY: '10000',
-    API_PROCESSES: String(apiProcesses),
   },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
@@ -142,7 +142,7 @@ try {
     connections,
     loadGenerator: 'autocannon CLI in its own process, loopback',
     compiled: api.compiled,
-    apiProcesses,
+    ...(values.rate === undefined ? {} : { offeredRatePerSecond: Number(values.rate) }),
     post: { ...post, targetPerSecond: 1500, targetP99Ms: 50 },
     postWithKubeconfig: postWithCluster,
     getGraded: { ...get, targetPerSecond: 3000 },
@@ -188,6 +188,7 @@ function autocannon(
     String(duration),
     '-m',
     request.method,
+    ...(values.rate === undefined ? [] : ['--overallRate', values.rate]),
     ...Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}=${value}`]),
   ];
   if (request.body !== undefined) {
