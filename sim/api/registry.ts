@@ -160,7 +160,8 @@ export class Registry {
     if (options.keepStatus && status !== undefined) object.status = status;
     const final = canonicalObject(def.kind, object);
     if (options.dryRun) return final;
-    return this.store.create(def, final);
+    // `object` was decoded into a copy of the body: nobody else holds it.
+    return this.store.create(def, final, { owned: true });
   }
 
   /** PUT of the resource or of its `status` subresource. */
@@ -217,13 +218,14 @@ export class Registry {
     options: WriteOptions,
   ): KubeObject | undefined {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const current = this.find(def, namespace, name);
+      // The stored object itself, read only: one copy (next) is all a change needs.
+      const current = this.store.peek(def, storeScope(def, namespace), name);
       if (!current) return undefined;
       const next = cloneJson(current);
       change(next);
-      if (sameJson(next, current)) return current;
+      if (sameJson(next, current)) return cloneJson(current);
       try {
-        return this.replace(def, current, next, options);
+        return this.replace(def, current, next, options, { handOver: true });
       } catch (error) {
         if (!(error instanceof ApiError && error.code === 409)) throw error;
       }
@@ -260,11 +262,17 @@ export class Registry {
     if (this.find(def, namespace, name)) this.store.remove(def, storeScope(def, namespace), name);
   }
 
+  /**
+   * Writes `incoming` over `current`. `current` is only read (it may be the stored object);
+   * with `handOver`, `incoming` is the caller's own copy, kept by no one else, so it is changed
+   * and stored as it is instead of being copied again.
+   */
   private replace(
     def: ResourceDefinition,
     current: KubeObject,
     incoming: KubeObject,
     options: WriteOptions,
+    { handOver = false }: { handOver?: boolean } = {},
   ): KubeObject {
     const now = this.clock.now();
     // Optimistic concurrency is checked before validation, as in kube-apiserver's GuaranteedUpdate.
@@ -279,7 +287,7 @@ export class Registry {
       next.metadata.resourceVersion =
         incoming.metadata.resourceVersion ?? current.metadata.resourceVersion;
     } else {
-      next = cloneJson(incoming);
+      next = handOver ? incoming : cloneJson(incoming);
       next.apiVersion = current.apiVersion;
       next.kind = current.kind;
       const keep = [
@@ -297,7 +305,7 @@ export class Registry {
       }
       next.metadata.resourceVersion =
         incoming.metadata.resourceVersion || current.metadata.resourceVersion;
-      if (current.status !== undefined && !options.trusted) next.status = current.status;
+      if (current.status !== undefined && !options.trusted) next.status = cloneJson(current.status);
       if (
         current.metadata.deletionTimestamp &&
         (next.metadata.finalizers ?? []).some(
@@ -331,7 +339,7 @@ export class Registry {
     if (sameJson(comparable(next), comparable(current))) {
       if (next.metadata.resourceVersion !== current.metadata.resourceVersion)
         this.store.update(def, next);
-      return current;
+      return cloneJson(current);
     }
     next.metadata.managedFields = recordManager({
       object: next,
@@ -342,7 +350,9 @@ export class Registry {
     });
     const final = canonicalObject(def.kind, next);
     if (options.dryRun) return final;
-    const stored = this.store.update(def, final);
+    // Nothing outside holds `final` unless a status write shares the caller's status.
+    const owned = handOver || options.subresource !== 'status';
+    const stored = this.store.update(def, final, { owned });
     this.finalizeIfReady(def, stored);
     return stored;
   }
@@ -389,7 +399,7 @@ export class Registry {
   }
 
   private requireActiveNamespace(def: ResourceDefinition, namespace: string, name: string): void {
-    const found = this.store.find(namespacesResource, undefined, namespace);
+    const found = this.store.peek(namespacesResource, undefined, namespace);
     if (!found) {
       if (this.options.autoCreateNamespaces) {
         this.create(

@@ -147,12 +147,19 @@ export class ObjectStore {
     }
   }
 
-  /** Stores a new object; `object.metadata.name` must be set. */
-  create(ref: ResourceRef, object: KubeObject): KubeObject {
+  /**
+   * Stores a new object; `object.metadata.name` must be set. `owned`: the caller hands the
+   * object over and keeps no reference into it, so it is stored without a copy.
+   */
+  create(
+    ref: ResourceRef,
+    object: KubeObject,
+    { owned = false }: { owned?: boolean } = {},
+  ): KubeObject {
     const name = object.metadata.name ?? '';
     const objects = this.namespaceTable(ref, object.metadata.namespace);
     if (objects.has(name)) throw alreadyExists(ref.group, ref.resource, name);
-    const stored = cloneJson(object);
+    const stored = owned ? object : cloneJson(object);
     stored.metadata.resourceVersion = String(++this.revision);
     objects.set(name, stored);
     this.record('ADDED', ref, stored);
@@ -161,9 +168,14 @@ export class ObjectStore {
 
   /**
    * Replaces an existing object. When `object.metadata.resourceVersion` is set it must match the
-   * stored one (optimistic concurrency); otherwise 409 Conflict.
+   * stored one (optimistic concurrency); otherwise 409 Conflict. `owned`: the caller hands the
+   * object over and keeps no reference into it, so it is stored without a copy.
    */
-  update(ref: ResourceRef, object: KubeObject): KubeObject {
+  update(
+    ref: ResourceRef,
+    object: KubeObject,
+    { owned = false }: { owned?: boolean } = {},
+  ): KubeObject {
     const name = object.metadata.name ?? '';
     const objects = this.namespaceTable(ref, object.metadata.namespace);
     const current = objects.get(name);
@@ -171,7 +183,7 @@ export class ObjectStore {
     const expected = object.metadata.resourceVersion;
     if (expected && expected !== current.metadata.resourceVersion)
       throw conflict(ref.group, ref.resource, name);
-    const stored = cloneJson(object);
+    const stored = owned ? object : cloneJson(object);
     stored.metadata.resourceVersion = String(++this.revision);
     objects.set(name, stored);
     this.record('MODIFIED', ref, stored, current);
