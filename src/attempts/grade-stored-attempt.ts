@@ -196,26 +196,29 @@ async function openHeldCluster(
   return { journal, recorder, cluster, feeders: new Map() };
 }
 
+/** How long a graded check waits for the checks graded right after it, to be shown with them. */
+const PROGRESS_GATHER_MS = 25;
+
 /**
  * Shows each graded check on the attempt while it runs; a check that reads as it already does
- * (a resumed run replays the earlier ones) is not written again. Checks graded while a write is
- * in flight go together in the next one, so a burst of checks costs one statement, not two per
- * check. A failed write costs only the display.
+ * (a resumed run replays the earlier ones) is not written again. Checks graded within
+ * PROGRESS_GATHER_MS of each other, or while a write is in flight, go together in one statement,
+ * so a burst of checks costs one statement, not one per check. A failed write costs only the
+ * display.
  */
 function progressWriter(deps: GradeStoredAttemptDependencies, attempt: ClaimedAttempt) {
   const shown = new Map(attempt.checks.map((check) => [check.id, check]));
   let pending: Array<{ check: CheckGrade; position: number }> = [];
   let chain = Promise.resolve();
-  let flushing = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   let position = 0;
   const flush = () => {
-    flushing = true;
+    timer = undefined;
     chain = chain
       .then(async () => {
         // Whatever was graded by the time this write starts goes with it.
         const batch = pending;
         pending = [];
-        flushing = false;
         await deps.attempts.recordChecksProgress(attempt.id, batch);
       })
       .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not record progress'));
@@ -226,8 +229,14 @@ function progressWriter(deps: GradeStoredAttemptDependencies, attempt: ClaimedAt
       const before = shown.get(check.id);
       if (before?.outcome === check.outcome && before.message === check.message) return;
       pending.push({ check, position: at });
-      if (!flushing) flush();
+      timer ??= setTimeout(flush, PROGRESS_GATHER_MS);
     },
-    done: () => chain,
+    done: () => {
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        flush();
+      }
+      return chain;
+    },
   };
 }

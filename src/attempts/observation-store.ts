@@ -26,22 +26,39 @@ export class ObservationStore {
 
   /** A writer for one attempt: entries go out in order, a few at a time, as they come. */
   recorder(attemptId: string): JournalRecorder {
-    return new JournalRecorder((entries) => this.append(attemptId, entries));
+    return new JournalRecorder((entries) => this.append(attemptId, entries), {
+      gatherMs: RECORDER_GATHER_MS,
+    });
   }
 }
 
 /**
+ * How long the first entry of a batch waits for more before they are written: a read's answer
+ * and the watch changes that follow it within a few milliseconds go in one INSERT, not one each.
+ */
+const RECORDER_GATHER_MS = 25;
+
+/**
  * Writes journal entries in the order they were appended, batching what arrives while a write
- * is in flight (a watch burst is one INSERT, not ten). A failed write keeps its entries and is
- * tried again with the next ones; `flush()` reports the failure, so a run never parks or saves
- * a grade on evidence that is not stored.
+ * is in flight or within `gatherMs` of the batch's first entry (a watch burst is one INSERT, not
+ * ten). A failed write keeps its entries and is tried again with the next ones; `flush()` writes
+ * at once and reports the failure, so a run never parks or saves a grade on evidence that is not
+ * stored.
  */
 export class JournalRecorder {
   private pending: JournalEntry[] = [];
   private writing: Promise<void> | undefined;
   private failure: unknown;
+  private readonly gatherMs: number;
+  /** Ends the current batch's gathering wait (flush does not wait for more entries). */
+  private hurry: (() => void) | undefined;
 
-  constructor(private readonly write: (entries: readonly JournalEntry[]) => Promise<void>) {}
+  constructor(
+    private readonly write: (entries: readonly JournalEntry[]) => Promise<void>,
+    options: { gatherMs?: number } = {},
+  ) {
+    this.gatherMs = options.gatherMs ?? 0;
+  }
 
   readonly append = (entry: JournalEntry): void => {
     this.pending.push(entry);
@@ -49,6 +66,7 @@ export class JournalRecorder {
   };
 
   async flush(): Promise<void> {
+    this.hurry?.();
     if (this.pending.length > 0) this.writing ??= this.drain();
     await this.writing;
     if (this.failure !== undefined) {
@@ -60,6 +78,16 @@ export class JournalRecorder {
 
   private async drain(): Promise<void> {
     try {
+      if (this.gatherMs > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.gatherMs);
+          this.hurry = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.hurry = undefined;
+      }
       while (this.pending.length > 0) {
         const batch = this.pending;
         this.pending = [];
