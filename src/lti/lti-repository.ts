@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { LtiPlatform, LtiPlatformRegistration } from './lti-platform.js';
 import type { ScoreProgress } from './lti-score.js';
+import type { OutboundTryRecord } from '../integrations/outbound-try.js';
 
 /** Everything LTI passback reads and writes in PostgreSQL. Tenant-facing reads are scoped. */
 
@@ -28,14 +29,7 @@ export interface ScorePostRecord {
   nextTryAt: Date | null;
   sentAt: Date | null;
   createdAt: Date;
-  log?: Array<{
-    number: number;
-    startedAt: Date;
-    durationMs: number;
-    statusCode: number | null;
-    error: string | null;
-    succeeded: boolean;
-  }>;
+  log?: OutboundTryRecord[];
 }
 
 const postColumns = {
@@ -163,16 +157,7 @@ export class LtiRepository {
 
   async recordTry(
     id: string,
-    entry: {
-      number: number;
-      startedAt: Date;
-      durationMs: number;
-      statusCode: number | null;
-      error: string | null;
-      succeeded: boolean;
-      status: ScorePostStatus;
-      nextTryAt: Date | null;
-    },
+    entry: OutboundTryRecord & { status: ScorePostStatus; nextTryAt: Date | null },
   ): Promise<void> {
     await this.prisma.$transaction([
       this.prisma.ltiScorePostTry.create({

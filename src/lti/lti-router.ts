@@ -5,6 +5,7 @@ import { principalOf, requireScope } from '../http/authentication.js';
 import { documented } from '../http/openapi/route-doc.js';
 import { parseBody } from '../http/parse-body.js';
 import type { IntegrationOutbound } from '../integrations/integration-url.js';
+import { toOutboundTryView } from '../integrations/outbound-try.js';
 import { ltiPlatformRegistrationSchema } from './lti-platform.js';
 import { scorePostStatuses, type LtiRepository, type ScorePostRecord } from './lti-repository.js';
 import { registerLtiPlatform } from './register-lti-platform.js';
@@ -222,17 +223,6 @@ function scorePostView(post: ScorePostRecord) {
     nextTryAt: post.nextTryAt?.toISOString() ?? null,
     sentAt: post.sentAt?.toISOString() ?? null,
     createdAt: post.createdAt.toISOString(),
-    ...(post.log
-      ? {
-          log: post.log.map((entry) => ({
-            try: entry.number,
-            startedAt: entry.startedAt.toISOString(),
-            durationMs: entry.durationMs,
-            statusCode: entry.statusCode,
-            error: entry.error,
-            succeeded: entry.succeeded,
-          })),
-        }
-      : {}),
+    ...(post.log ? { log: post.log.map(toOutboundTryView) } : {}),
   };
 }

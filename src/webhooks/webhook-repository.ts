@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { attemptEventPayloadSchema, type AttemptEventPayload } from '../attempts/attempt-event.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
+import type { OutboundTryRecord } from '../integrations/outbound-try.js';
 
 /** Everything webhooks read and write in PostgreSQL. Every tenant-facing read is tenant-scoped. */
 
@@ -19,14 +20,7 @@ export interface WebhookEndpointRecord {
   createdAt: Date;
 }
 
-export interface DeliveryTryRecord {
-  number: number;
-  startedAt: Date;
-  durationMs: number;
-  statusCode: number | null;
-  error: string | null;
-  succeeded: boolean;
-}
+export type DeliveryTryRecord = OutboundTryRecord;
 
 export interface WebhookDeliveryRecord {
   id: string;

@@ -1,3 +1,4 @@
+import { toOutboundTryView } from '../integrations/outbound-try.js';
 import type { WebhookDeliveryRecord, WebhookEndpointRecord } from './webhook-repository.js';
 
 /** The API's view of an endpoint: never its secrets. */
@@ -30,17 +31,6 @@ export function toWebhookDeliveryView(delivery: WebhookDeliveryRecord) {
     nextTryAt: delivery.nextTryAt?.toISOString() ?? null,
     deliveredAt: delivery.deliveredAt?.toISOString() ?? null,
     createdAt: delivery.createdAt.toISOString(),
-    ...(delivery.log
-      ? {
-          log: delivery.log.map((entry) => ({
-            try: entry.number,
-            startedAt: entry.startedAt.toISOString(),
-            durationMs: entry.durationMs,
-            statusCode: entry.statusCode,
-            error: entry.error,
-            succeeded: entry.succeeded,
-          })),
-        }
-      : {}),
+    ...(delivery.log ? { log: delivery.log.map(toOutboundTryView) } : {}),
   };
 }
