@@ -72,7 +72,7 @@ const apiProcess = spawn(api.command, api.args, {
     DATABASE_URL: databaseUrl,
     PORT: String(port),
     HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     QUEUE_NAME: `bench-intake-${process.pid}`,
     DATABASE_POOL_SIZE: '20',
     OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { AppError } from '../errors/app-error.js';
 import type { AttemptRepository, StoredAttempt } from './attempt-repository.js';
 
+/** Built once: a zod schema costs more to construct than to run. */
+const attemptIdSchema = z.uuid();
+
 export interface ReadAttemptDependencies {
   attempts: AttemptRepository;
 }
@@ -20,7 +23,7 @@ export async function readAttempt(
   deps: ReadAttemptDependencies,
   { tenantId, attemptId }: ReadAttemptOptions,
 ): Promise<StoredAttempt> {
-  const id = z.uuid().safeParse(attemptId);
+  const id = attemptIdSchema.safeParse(attemptId);
   const attempt = id.success ? await deps.attempts.findForTenant(tenantId, id.data) : null;
   if (!attempt) {
     throw new AppError('ATTEMPT_NOT_FOUND', 'No attempt with this id.', { id: attemptId });
