@@ -153,6 +153,29 @@ const DEPLOYMENT_SPEC = [
   'paused',
   'progressDeadlineSeconds',
 ];
+const SERVICE_SPEC = [
+  'ports',
+  'selector',
+  'clusterIP',
+  'clusterIPs',
+  'type',
+  'externalIPs',
+  'sessionAffinity',
+  'loadBalancerIP',
+  'loadBalancerSourceRanges',
+  'externalName',
+  'externalTrafficPolicy',
+  'healthCheckNodePort',
+  'publishNotReadyAddresses',
+  'sessionAffinityConfig',
+  'ipFamilies',
+  'ipFamilyPolicy',
+  'allocateLoadBalancerNodePorts',
+  'loadBalancerClass',
+  'internalTrafficPolicy',
+];
+const SERVICE_PORT = ['name', 'protocol', 'appProtocol', 'port', 'targetPort', 'nodePort'];
+const CONFIGMAP_TOP = ['kind', 'apiVersion', 'metadata', 'immutable', 'data', 'binaryData'];
 const REPLICASET_SPEC = ['replicas', 'minReadySeconds', 'selector', 'template'];
 const DEPLOYMENT_STATUS = [
   'observedGeneration',
@@ -212,7 +235,8 @@ function orderTemplate(spec: Record<string, unknown>): void {
 
 /** Puts the object's keys in kube-apiserver's order for its kind. */
 export function canonicalObject<T extends Record<string, unknown>>(kind: string, obj: T): T {
-  const out = orderKeys(obj, kind === 'Event' ? EVENT_TOP : TOP);
+  const top = kind === 'Event' ? EVENT_TOP : kind === 'ConfigMap' ? CONFIGMAP_TOP : TOP;
+  const out = orderKeys(obj, top);
   orderIn(out, 'metadata', META);
   if (kind === 'Pod') {
     orderPodSpec(out, 'spec');
@@ -223,6 +247,9 @@ export function canonicalObject<T extends Record<string, unknown>>(kind: string,
       orderEach(status, 'containerStatuses', CONTAINER_STATUS);
       orderEach(status, 'initContainerStatuses', CONTAINER_STATUS);
     }
+  } else if (kind === 'Service') {
+    orderIn(out, 'spec', SERVICE_SPEC);
+    if (isRecord(out.spec)) orderEach(out.spec, 'ports', SERVICE_PORT);
   } else if (kind === 'Deployment' || kind === 'ReplicaSet') {
     orderIn(out, 'spec', kind === 'Deployment' ? DEPLOYMENT_SPEC : REPLICASET_SPEC);
     orderIn(out, 'status', kind === 'Deployment' ? DEPLOYMENT_STATUS : REPLICASET_STATUS);

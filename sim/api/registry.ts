@@ -320,6 +320,7 @@ export class Registry {
           },
         ]);
       }
+      def.prepareUpdate?.(next, current);
       def.applyDefaults?.(next, { now, randomSuffix });
       const causes = options.trusted
         ? []

@@ -3,7 +3,15 @@
  * `Accept` (kubectl get does, and prints only NAME/AGE without them). Columns follow
  * kube-apiserver's printers for the served kinds.
  */
-import type { CoreEvent, Deployment, KubeObject, Node, Pod, ReplicaSet } from '../types.js';
+import {
+  isRecord,
+  type CoreEvent,
+  type Deployment,
+  type KubeObject,
+  type Node,
+  type Pod,
+  type ReplicaSet,
+} from '../types.js';
 
 interface Column {
   name: string;
@@ -105,6 +113,39 @@ function selectorText(selector: { matchLabels?: Record<string, string> } | undef
     .join(',');
 }
 
+/** As kube-apiserver's printService: `80/TCP`, `80:30080/TCP`, `<none>`, `<pending>`. */
+function serviceRow(object: KubeObject, now: Date): Cell[] {
+  const spec = (isRecord(object.spec) ? object.spec : {}) as {
+    type?: string;
+    clusterIP?: string;
+    externalIPs?: string[];
+    externalName?: string;
+    ports?: Array<{ port?: number; nodePort?: number; protocol?: string }>;
+    selector?: Record<string, string>;
+  };
+  const type = spec.type ?? 'ClusterIP';
+  let external = (spec.externalIPs ?? []).join(',') || '<none>';
+  if (type === 'ExternalName') external = spec.externalName ?? '<none>';
+  else if (type === 'LoadBalancer' && external === '<none>') external = '<pending>';
+  const ports =
+    (spec.ports ?? [])
+      .map((p) => `${p.port ?? 0}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`)
+      .join(',') || '<none>';
+  const selector =
+    Object.entries(spec.selector ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',') || '<none>';
+  return [
+    object.metadata.name ?? '',
+    type,
+    spec.clusterIP || '<none>',
+    external,
+    ports,
+    age(object, now),
+    selector,
+  ];
+}
+
 interface Printer {
   columns: Column[];
   row(object: KubeObject, now: Date): Cell[];
@@ -178,6 +219,27 @@ const PRINTERS: Record<string, Printer> = {
         selectorText(rs.spec.selector),
       ];
     },
+  },
+  Service: {
+    columns: [
+      col('Name', 'string', 0, 'name'),
+      col('Type'),
+      col('Cluster-IP'),
+      col('External-IP'),
+      col('Port(s)'),
+      col('Age'),
+      col('Selector', 'string', 1),
+    ],
+    row: (o, now) => serviceRow(o, now),
+  },
+  ConfigMap: {
+    columns: [col('Name', 'string', 0, 'name'), col('Data', 'integer'), col('Age')],
+    row: (o, now) => [
+      o.metadata.name ?? '',
+      Object.keys(isRecord(o.data) ? o.data : {}).length +
+        Object.keys(isRecord(o.binaryData) ? o.binaryData : {}).length,
+      age(o, now),
+    ],
   },
   Node: {
     columns: [

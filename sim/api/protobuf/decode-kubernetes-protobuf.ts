@@ -20,6 +20,8 @@ const envelope = root.lookupType('k8s.Unknown');
 /** `apiVersion kind` → message type. */
 const MESSAGE_OF_KIND: Record<string, string> = {
   'v1 Pod': 'k8s.Pod',
+  'v1 Service': 'k8s.Service',
+  'v1 ConfigMap': 'k8s.ConfigMap',
   'apps/v1 Deployment': 'k8s.Deployment',
   'apps/v1 ReplicaSet': 'k8s.ReplicaSet',
   'autoscaling/v1 Scale': 'k8s.Scale',
@@ -36,6 +38,8 @@ const ZERO_MEANINGFUL = new Set([
   'tolerationSeconds',
   'priority',
   'enableServiceLinks',
+  'immutable',
+  'allocateLoadBalancerNodePorts',
 ]);
 
 /** Message types with a JSON form of their own. */
@@ -48,8 +52,13 @@ function toJson(value: unknown, field: string): unknown {
     const seconds = Number(value.seconds ?? 0);
     return seconds === 0 ? undefined : new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
   }
-  if (field === 'maxSurge' || field === 'maxUnavailable')
+  if (field === 'maxSurge' || field === 'maxUnavailable' || field === 'targetPort')
     return Number(value.type ?? 0) === 1 ? value.strVal : value.intVal;
+  if (field === 'binaryData') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, b]) => [k, Buffer.isBuffer(b) ? b.toString('base64') : b]),
+    );
+  }
   if (field === 'limits' || field === 'requests') {
     return Object.fromEntries(
       Object.entries(value).map(([k, q]) => [k, isRecord(q) ? q.string : q]),
@@ -62,7 +71,12 @@ function toJson(value: unknown, field: string): unknown {
       key === 'labels' ||
       key === 'annotations' ||
       key === 'matchLabels' ||
-      key === 'nodeSelector'
+      key === 'nodeSelector' ||
+      key === 'data' ||
+      // A Service's selector is a plain map; a workload's is a LabelSelector message.
+      (key === 'selector' &&
+        isRecord(inner) &&
+        Object.values(inner).every((v) => typeof v === 'string'))
     ) {
       out[key] = inner;
       continue;

@@ -1,7 +1,8 @@
 /**
  * The part of Kubernetes' protobuf schema (k8s.io/api and apimachinery `generated.proto`) that
  * kubectl's typed requests need here, with the real field numbers: the `runtime.Unknown`
- * envelope, object metadata, Pods and their templates, Deployments, ReplicaSets and Scale.
+ * envelope, object metadata, Pods and their templates, Deployments, ReplicaSets, Scale, Services
+ * (`kubectl create service`) and ConfigMaps (`kubectl create configmap`).
  * Fields outside this subset are skipped when decoding (protobuf ignores unknown fields), so a
  * protobuf body that sets, say, volumes or probes loses them: documented in sim/README.md.
  */
@@ -143,6 +144,46 @@ message ReplicaSetSpec {
   optional int32 minReadySeconds = 4;
 }
 message ReplicaSet { optional ObjectMeta metadata = 1; optional ReplicaSetSpec spec = 2; optional Empty status = 3; }
+
+message ConfigMap {
+  optional ObjectMeta metadata = 1;
+  map<string, string> data = 2;
+  map<string, bytes> binaryData = 3;
+  optional bool immutable = 4;
+}
+
+message ServicePort {
+  optional string name = 1;
+  optional string protocol = 2;
+  optional int32 port = 3;
+  optional IntOrString targetPort = 4;
+  optional int32 nodePort = 5;
+  optional string appProtocol = 6;
+}
+message ClientIPConfig { optional int32 timeoutSeconds = 1; }
+message SessionAffinityConfig { optional ClientIPConfig clientIP = 1; }
+message ServiceSpec {
+  repeated ServicePort ports = 1;
+  map<string, string> selector = 2;
+  optional string clusterIP = 3;
+  optional string type = 4;
+  repeated string externalIPs = 5;
+  optional string sessionAffinity = 7;
+  optional string loadBalancerIP = 8;
+  repeated string loadBalancerSourceRanges = 9;
+  optional string externalName = 10;
+  optional string externalTrafficPolicy = 11;
+  optional int32 healthCheckNodePort = 12;
+  optional bool publishNotReadyAddresses = 13;
+  optional SessionAffinityConfig sessionAffinityConfig = 14;
+  optional string ipFamilyPolicy = 17;
+  repeated string clusterIPs = 18;
+  repeated string ipFamilies = 19;
+  optional bool allocateLoadBalancerNodePorts = 20;
+  optional string loadBalancerClass = 21;
+  optional string internalTrafficPolicy = 22;
+}
+message Service { optional ObjectMeta metadata = 1; optional ServiceSpec spec = 2; optional Empty status = 3; }
 
 message ScaleSpec { optional int32 replicas = 1; }
 message ScaleStatus { optional int32 replicas = 1; optional string selector = 2; }

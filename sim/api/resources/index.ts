@@ -1,14 +1,18 @@
 /** The resources the simulated API serves, by group/version and by plural name. */
+import { configMapsResource } from './configmaps.js';
 import { eventsResource } from './events.js';
 import { namespacesResource } from './namespaces.js';
 import { nodesResource } from './nodes.js';
 import { podsResource } from './pods.js';
 import type { ResourceDefinition } from './resource-definition.js';
+import { servicesResource } from './services.js';
 import { deploymentsResource, replicaSetsResource } from './workloads.js';
 
 export const RESOURCES: readonly ResourceDefinition[] = [
   podsResource,
   eventsResource,
+  servicesResource,
+  configMapsResource,
   nodesResource,
   namespacesResource,
   deploymentsResource,
@@ -34,6 +38,8 @@ export function resourceForKind(apiVersion: string, kind: string): ResourceDefin
 export {
   podsResource,
   eventsResource,
+  servicesResource,
+  configMapsResource,
   nodesResource,
   namespacesResource,
   deploymentsResource,

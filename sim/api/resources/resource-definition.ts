@@ -34,6 +34,8 @@ export interface ResourceDefinition {
   gracefulDelete?: boolean;
   /** metadata.generation is kept and bumped on spec changes. */
   tracksGeneration?: boolean;
+  /** On update, before defaulting: what the storage keeps from the stored object (allocated addresses). */
+  prepareUpdate?(next: KubeObject, previous: KubeObject): void;
   /** Defaults applied on create and update before managedFields are recorded (API defaulting). */
   applyDefaults?(object: KubeObject, ctx: CreateContext): void;
   /** Changes made by admission after defaulting (service account volume, tolerations, status). */
