@@ -1,3 +1,4 @@
+import { maxClusterSockets } from '../../src/cluster/outbound/guarded-https-agent.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Agent } from 'node:https';
@@ -78,7 +79,7 @@ export async function runScenario({
     ...(scenario.cluster.nodes ? { nodes: scenario.cluster.nodes } : {}),
     reportError: (error) => simulatorErrors.push(String(error)),
   });
-  const agent = new Agent({ ca: cluster.caPem, keepAlive: true, maxSockets: 4 });
+  const agent = new Agent({ ca: cluster.caPem, keepAlive: true, maxSockets: maxClusterSockets });
   const token =
     scenario.grader.token === 'invalid' ? 'not-a-token-of-this-cluster' : cluster.tokens.readOnly;
   const reader = new KubeClusterReader({

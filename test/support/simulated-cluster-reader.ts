@@ -1,3 +1,4 @@
+import { maxClusterSockets } from '../../src/cluster/outbound/guarded-https-agent.js';
 import { Agent } from 'node:https';
 import { KubeClusterReader } from '../../src/cluster/kubernetes/kube-cluster-reader.js';
 import type { SimulatedCluster } from '../../sim/start-simulated-cluster.js';
@@ -10,7 +11,7 @@ export function readerForSimulatedCluster(
   cluster: SimulatedCluster,
   options: { token?: 'admin' | 'readOnly'; requestTimeoutMs?: number; signal?: AbortSignal } = {},
 ): { reader: KubeClusterReader; close: () => void } {
-  const agent = new Agent({ ca: cluster.caPem, keepAlive: true, maxSockets: 4 });
+  const agent = new Agent({ ca: cluster.caPem, keepAlive: true, maxSockets: maxClusterSockets });
   const reader = new KubeClusterReader(
     {
       server: new URL(cluster.url),

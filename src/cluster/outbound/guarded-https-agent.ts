@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
+import { observableKinds } from '../../grading/kubernetes/observable-kinds.js';
 import type { ClusterTarget } from '../kubeconfig/cluster-target.js';
 import { ClusterAddressRefusedError, type AddressRefusal } from './address-refusal.js';
 import { systemResolver, type HostResolver } from './check-cluster-host.js';
@@ -20,8 +21,15 @@ export interface GuardedHttpsAgentOptions {
   resolver?: HostResolver;
 }
 
-/** Grading reads a handful of resources; a few sockets are plenty and bound what a learner costs. */
-const maxSockets = 4;
+/**
+ * Connections one attempt may hold to a learner's cluster, which bounds what a learner costs.
+ * A watch holds its connection for the whole run, so the watches get their own share: one per
+ * observable kind (each is watched once per attempt), two for Pods followed by name, and four
+ * for the reads beside them. With fewer, a rubric that watches most kinds would leave its reads
+ * queued behind watches that only end with the run.
+ */
+export const maxClusterSockets = observableKinds.length + 2 + 4;
+const maxSockets = maxClusterSockets;
 
 /**
  * The one way kubegrade opens connections to a learner's cluster. Every new socket:
