@@ -116,6 +116,10 @@ export function playLearner(options: {
           await apps.createNamespacedDeployment({ namespace, body: document as k8s.V1Deployment });
         else if (document.kind === 'ReplicaSet')
           await apps.createNamespacedReplicaSet({ namespace, body: document as k8s.V1ReplicaSet });
+        else if (document.kind === 'Service')
+          await core.createNamespacedService({ namespace, body: document as k8s.V1Service });
+        else if (document.kind === 'ConfigMap')
+          await core.createNamespacedConfigMap({ namespace, body: document as k8s.V1ConfigMap });
         else throw new Error(`the scenario player cannot apply kind ${String(document.kind)}`);
       } catch (error) {
         if (!(error instanceof k8s.ApiException)) throw error;

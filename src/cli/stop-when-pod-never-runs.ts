@@ -24,7 +24,8 @@ export function stopWhenPodNeverRuns(assessment: Assessment) {
     observe(check: CheckGrade): void {
       if (check.outcome !== 'failed') return;
       const rule = assessment.checks.find((item) => item.id === check.id);
-      if (rule?.kind !== 'pod-phase' || rule.phase !== 'Running') return;
+      // Only a Pod by name: the steps that follow (delete it, apply again) need its name.
+      if (rule?.kind !== 'pod-phase' || rule.phase !== 'Running' || rule.pod === undefined) return;
       controller.abort(new PodNeverRan(check, rule.pod.name));
     },
   };

@@ -12,6 +12,7 @@ import { nonEmptyText } from './identifiers.js';
  */
 
 export { observableKinds, type ObservableKind } from '../../grading/kubernetes/observable-kinds.js';
+import type { ObservableKind } from '../../grading/kubernetes/observable-kinds.js';
 
 /** Which object to look at: by name, or by label selector (the first match, by name). */
 export const objectReference = z
@@ -63,23 +64,30 @@ export const expectFromManifest = z.strictObject({
  * Deployment, name: web }` finds the Pods of the Deployment's ReplicaSets). Objects being
  * deleted (a deletionTimestamp is set, `kubectl get` shows Terminating) are not in the set.
  */
-export const objectSetReference = z
-  .strictObject({
-    kind: z.enum(observableKinds),
-    name: nonEmptyText.optional(),
-    labelSelector: nonEmptyText.optional(),
-    namespace: nonEmptyText.optional(),
-    ownedBy: z
-      .strictObject({ kind: z.enum(['ReplicaSet', 'Deployment']), name: nonEmptyText })
-      .optional(),
-  })
-  .refine(
-    (ref) => ref.labelSelector === undefined || parseLabelSelector(ref.labelSelector) !== undefined,
-    {
-      message: 'Not a label selector (write it as kubectl -l takes it: "app=web,tier!=db")',
-      path: ['labelSelector'],
-    },
-  );
+function setReference<Kind extends z.ZodType<ObservableKind>>(kind: Kind) {
+  return z
+    .strictObject({
+      kind,
+      name: nonEmptyText.optional(),
+      labelSelector: nonEmptyText.optional(),
+      namespace: nonEmptyText.optional(),
+      ownedBy: z
+        .strictObject({ kind: z.enum(['ReplicaSet', 'Deployment']), name: nonEmptyText })
+        .optional(),
+    })
+    .refine(
+      (ref) =>
+        ref.labelSelector === undefined || parseLabelSelector(ref.labelSelector) !== undefined,
+      {
+        message: 'Not a label selector (write it as kubectl -l takes it: "app=web,tier!=db")',
+        path: ['labelSelector'],
+      },
+    );
+}
+
+export const objectSetReference = setReference(z.enum(observableKinds));
+/** A set of Pods (`pods:` in pod-phase and logs-contain): `kind` may be left out. */
+export const podSetReference = setReference(z.literal('Pod').default('Pod'));
 export type ObjectSetReference = z.infer<typeof objectSetReference>;
 
 /** How many objects the set must hold. */

@@ -33,7 +33,7 @@ const faultRule = z.strictObject({
 
 /** The learner's (and the environment's) actions, in order. */
 const step = z.union([
-  /** Creates every document with the admin token (Pods, Deployments, ReplicaSets). */
+  /** Creates every document with the admin token (Pods, Deployments, ReplicaSets, Services, ConfigMaps). */
   z.strictObject({
     apply: z.union([z.literal('submitted'), manifestSource]),
     expectRejected: z.boolean().default(false),

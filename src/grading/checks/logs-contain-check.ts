@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  objectSetReference,
+  podSetReference,
   podReference,
   seconds,
   type ObjectSetReference,
@@ -25,7 +25,7 @@ export const logsContainCheckKind = defineClusterCheckKind({
     /** One Pod by name, followed by the run's watch on it. */
     pod: podReference.optional(),
     /** Or the Pods of a set (by label selector or owner): any of them may show the patterns. */
-    pods: objectSetReference.optional(),
+    pods: podSetReference.optional(),
     container: nonEmptyText.optional(),
     patterns: z.array(regularExpressionSource).min(1),
     match: z.enum(['all', 'any']).default('all'),

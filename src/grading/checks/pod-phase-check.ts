@@ -1,7 +1,15 @@
 import { z } from 'zod';
-import { podPhase, podReference, seconds } from '../../assessments/format/cluster-check-fields.js';
+import {
+  objectCount,
+  podSetReference,
+  podPhase,
+  podReference,
+  seconds,
+} from '../../assessments/format/cluster-check-fields.js';
 import { readPodFacts, type PodFacts } from '../kubernetes/pod-facts.js';
 import { defineClusterCheckKind } from './check-kind.js';
+import { runPodPhaseOnSet } from './pod-set-phase.js';
+import { kindsOfObjectSet } from './object-set.js';
 import {
   collectRunningEvidence,
   describeMissingPod,
@@ -12,18 +20,39 @@ import {
 /**
  * The Pod reaches `phase` within the timeout, optionally with a Pod IP and a node. The timeout
  * counts from when the grader started following the Pod, so checks sharing it do not add up.
+ * With `pods` instead of `pod`, the Pods of a set (by label selector or owner, as a Deployment's
+ * Pods have no fixed names): every member, and at least one, in `phase` at the same moment.
  */
 export const podPhaseCheckKind = defineClusterCheckKind({
   kind: 'pod-phase',
   failureModes: ['object-absent', 'timeout', 'wrong-phase'],
   fields: {
-    pod: podReference,
+    /** One Pod by name, followed by the run's watch on it. */
+    pod: podReference.optional(),
+    /** Or the Pods of a set: all of them (at least one) reach the phase together. */
+    pods: podSetReference.optional(),
+    /** With `pods`: how many Pods the set must hold at that moment (at least one by default). */
+    count: objectCount.optional(),
     phase: podPhase,
     require: z.array(z.enum(['podIP', 'nodeName'])).default([]),
     timeoutSeconds: seconds.default(60),
   },
+  refine: (object) =>
+    object
+      .refine((check) => (check.pod === undefined) !== (check.pods === undefined), {
+        message: 'Give either pod (one Pod by name) or pods (a set of Pods)',
+      })
+      .refine((check) => check.count === undefined || check.pods !== undefined, {
+        message: 'count goes with pods (a set of Pods)',
+        path: ['count'],
+      }),
   longestWaitSeconds: (check) => check.timeoutSeconds,
+  observes: (check) =>
+    check.pods === undefined ? [] : kindsOfObjectSet({ ...check.pods, kind: 'Pod' }),
   run: async (check, context) => {
+    if (check.pod === undefined) {
+      return runPodPhaseOnSet({ ...check, pods: check.pods ?? { kind: 'Pod' } }, context);
+    }
     const observer = await followPod(check.pod, context);
     const deadline = new Date(observer.followingSince.getTime() + check.timeoutSeconds * 1000);
     if (check.phase === 'Running') {

@@ -87,10 +87,11 @@ export function lessonMoments(assessment: Assessment | undefined): {
   windowSeconds: number | undefined;
 } {
   const checks = assessment?.checks ?? [];
-  const running = checks.find((check) => check.kind === 'pod-phase');
+  // The lesson's moments follow one Pod by name; a pod-phase over a set of Pods marks none.
+  const running = checks.find((check) => check.kind === 'pod-phase' && check.pod !== undefined);
   const deletion = checks.find((check) => check.kind === 'timeline' && check.deleted !== undefined);
   const podName =
-    running?.kind === 'pod-phase'
+    running?.kind === 'pod-phase' && running.pod !== undefined
       ? running.pod.name
       : deletion?.kind === 'timeline'
         ? deletion.pod.name
