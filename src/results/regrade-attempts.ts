@@ -75,7 +75,7 @@ export async function regradeAttempts(
 
   const lines: RegradeLine[] = [];
   for (const candidate of candidates) {
-    const base = {
+    const base: RegradeLineBase = {
       attemptId: candidate.id,
       learnerId: candidate.learnerId,
       courseId: candidate.courseId,
@@ -88,26 +88,17 @@ export async function regradeAttempts(
       grade = await deps.replay(assessment, candidate);
     } catch (error) {
       if (!(error instanceof RecordIncompleteError)) throw error;
-      lines.push({
-        ...base,
-        newScore: null,
-        newPassed: null,
-        flaggedOverrides: [],
-        status: 'skipped',
-        reason: error.message,
-      });
+      lines.push(skippedLine(base, error.message));
       continue;
     }
     const unlooked = grade.checks.filter((check) => check.outcome === 'error');
     if (unlooked.length > 0) {
-      lines.push({
-        ...base,
-        newScore: null,
-        newPassed: null,
-        flaggedOverrides: [],
-        status: 'skipped',
-        reason: `the stored evidence does not decide ${unlooked.map((check) => check.id).join(', ')}`,
-      });
+      lines.push(
+        skippedLine(
+          base,
+          `the stored evidence does not decide ${unlooked.map((check) => check.id).join(', ')}`,
+        ),
+      );
       continue;
     }
     if (options.dryRun) {
@@ -144,14 +135,9 @@ export async function regradeAttempts(
       });
     } catch (error) {
       deps.logger.warn({ err: error, attemptId: candidate.id }, 'regrade of one attempt failed');
-      lines.push({
-        ...base,
-        newScore: null,
-        newPassed: null,
-        flaggedOverrides: [],
-        status: 'skipped',
-        reason: 'the attempt changed while it was regraded; run the regrade again',
-      });
+      lines.push(
+        skippedLine(base, 'the attempt changed while it was regraded; run the regrade again'),
+      );
       continue;
     }
     lines.push({
@@ -167,5 +153,23 @@ export async function regradeAttempts(
     toVersion: assessment.version,
     dryRun: options.dryRun,
     attempts: lines,
+  };
+}
+
+/** What a line says of the attempt before any regrade. */
+type RegradeLineBase = Pick<
+  RegradeLine,
+  'attemptId' | 'learnerId' | 'courseId' | 'fromVersion' | 'oldScore' | 'oldPassed'
+>;
+
+/** An attempt left as it was, and why: it is never marked down for what cannot be decided. */
+function skippedLine(base: RegradeLineBase, reason: string): RegradeLine {
+  return {
+    ...base,
+    newScore: null,
+    newPassed: null,
+    flaggedOverrides: [],
+    status: 'skipped',
+    reason,
   };
 }
