@@ -5,6 +5,22 @@ export const queueStates = ['waiting', 'prioritized', 'delayed', 'active'] as co
 export type QueueState = (typeof queueStates)[number];
 export type QueueDepth = Record<QueueState, number>;
 
+/** What reading the depth needs of a BullMQ queue (kept structural: metrics does not import it). */
+interface JobCounter {
+  getJobCounts(...types: QueueState[]): Promise<Partial<Record<string, number>>>;
+}
+
+/** The queue's depth by state, in one round trip of cheap counts. */
+export async function readQueueDepth(queue: JobCounter): Promise<QueueDepth> {
+  const counts = await queue.getJobCounts(...queueStates);
+  return {
+    waiting: counts.waiting ?? 0,
+    prioritized: counts.prioritized ?? 0,
+    delayed: counts.delayed ?? 0,
+    active: counts.active ?? 0,
+  };
+}
+
 /**
  * Reads the queue's depth from BullMQ at each scrape (one round trip of cheap counts), so the
  * value is fresh without a timer. When Redis does not answer, the series are left out of that

@@ -21,7 +21,11 @@ import { createRedisConnection } from '../queue/redis-connection.js';
 import { TenantRepository } from '../tenants/tenant-repository.js';
 import { registerDatabasePoolGauge } from '../metrics/database-pool.js';
 import { createKubegradeMetrics, type KubegradeMetrics } from '../metrics/kubegrade-metrics.js';
-import { registerQueueDepthGauge, type QueueDepth } from '../metrics/queue-depth.js';
+import {
+  readQueueDepth,
+  registerQueueDepthGauge,
+  type QueueDepth,
+} from '../metrics/queue-depth.js';
 import { openIntegrations, type Integrations } from './integrations.js';
 
 /** The long-lived adapters that the API and the worker both need, opened and closed together. */
@@ -89,17 +93,9 @@ export async function openServices(
   // A small pool of its own: a long export must not take the connections that grading needs.
   const exportPool = new pg.Pool({ connectionString: config.databaseUrl, max: 2 });
   exportPool.on('error', (error) => logger.warn({ err: error }, 'export pool error'));
-  const readQueueDepth = async (): Promise<QueueDepth> => {
-    const counts = await queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active');
-    return {
-      waiting: counts.waiting ?? 0,
-      prioritized: counts.prioritized ?? 0,
-      delayed: counts.delayed ?? 0,
-      active: counts.active ?? 0,
-    };
-  };
+  const readGradingQueueDepth = (): Promise<QueueDepth> => readQueueDepth(queue);
   const metrics = createKubegradeMetrics({ role: role === 'producer' ? 'api' : 'worker' });
-  registerQueueDepthGauge(metrics.registry, readQueueDepth);
+  registerQueueDepthGauge(metrics.registry, readGradingQueueDepth);
   registerDatabasePoolGauge(metrics.registry, pool, config.databasePoolSize);
   const secrets = new SecretBox(config.clusterSecretKeys);
   const integrations = openIntegrations({
@@ -133,7 +129,7 @@ export async function openServices(
       hosts: config.cluster.allowHosts,
     }),
     metrics,
-    readQueueDepth,
+    readQueueDepth: readGradingQueueDepth,
     integrations,
     close: async () => {
       await integrations.close();

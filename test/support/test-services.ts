@@ -37,7 +37,11 @@ import {
   type KubegradeMetrics,
 } from '../../src/metrics/kubegrade-metrics.js';
 import { observeClusterRequest } from '../../src/metrics/observe-cluster-requests.js';
-import { registerQueueDepthGauge, type QueueDepth } from '../../src/metrics/queue-depth.js';
+import {
+  readQueueDepth,
+  registerQueueDepthGauge,
+  type QueueDepth,
+} from '../../src/metrics/queue-depth.js';
 import { openIntegrations, type Integrations } from '../../src/runtime/integrations.js';
 import { startIntegrationWorkers } from '../../worker/start-integration-workers.js';
 import { createTestDatabase } from './test-database.js';
@@ -153,17 +157,9 @@ export async function openTestServices(
   const secrets = new SecretBox([{ id: 'test', key: Buffer.alloc(32, 7) }]);
   const outbound = parseOutboundPolicy({ cidrs: options.allowCidrs ?? '127.0.0.1/32', hosts: '' });
   const exportPool = new pg.Pool({ connectionString: database.databaseUrl, max: 2 });
-  const readQueueDepth = async (): Promise<QueueDepth> => {
-    const counts = await queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active');
-    return {
-      waiting: counts.waiting ?? 0,
-      prioritized: counts.prioritized ?? 0,
-      delayed: counts.delayed ?? 0,
-      active: counts.active ?? 0,
-    };
-  };
+  const readGradingQueueDepth = (): Promise<QueueDepth> => readQueueDepth(queue);
   const apiMetrics = createKubegradeMetrics({ role: 'api' });
-  registerQueueDepthGauge(apiMetrics.registry, readQueueDepth);
+  registerQueueDepthGauge(apiMetrics.registry, readGradingQueueDepth);
   const workerMetrics = createKubegradeMetrics({ role: 'worker' });
   const integrations = openIntegrations({
     prisma: database.prisma,
@@ -180,7 +176,7 @@ export async function openTestServices(
   });
   const app = createApp({
     metrics: apiMetrics,
-    readQueueDepth,
+    readQueueDepth: readGradingQueueDepth,
     webhooks: {
       webhooks: integrations.webhooks,
       secrets,
