@@ -1,4 +1,5 @@
 import { requiresCluster, type Assessment } from './assessment.js';
+import { clusterResourcesRead } from './cluster-access.js';
 import type { AssessmentInputs, CheckKind } from './format/assessment-file.js';
 import type { QuizQuestion } from './format/quiz-question.js';
 
@@ -19,6 +20,12 @@ export interface PublicAssessment {
   inputs: AssessmentInputs;
   /** Whether the attempt must include access to the learner's cluster. */
   requiresCluster: boolean;
+  /**
+   * What the grader reads in the learner's namespace (Role resources, get/list/watch), when the
+   * rubric has cluster checks: `configmaps` appears only for a rubric that checks ConfigMaps,
+   * which then needs deploy/grader-rbac-configmaps.yaml besides deploy/grader-rbac.yaml.
+   */
+  clusterAccess?: { resources: string[] };
   checks: { id: string; title: string; points: number; kind: CheckKind }[];
   quiz: PublicQuizQuestion[];
 }
@@ -46,6 +53,9 @@ export function toPublicAssessment(assessment: Assessment): PublicAssessment {
       allowInsecureTls: assessment.inputs.allowInsecureTls,
     },
     requiresCluster: requiresCluster(assessment),
+    ...(requiresCluster(assessment)
+      ? { clusterAccess: { resources: clusterResourcesRead(assessment) } }
+      : {}),
     checks: assessment.checks.map((check) => ({
       id: check.id,
       title: check.title,

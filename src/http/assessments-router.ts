@@ -29,6 +29,13 @@ const publicAssessmentSchema = z
     maxScore: z.number(),
     timeLimitMinutes: z.number(),
     requiresCluster: z.boolean(),
+    clusterAccess: z
+      .object({
+        resources: z
+          .array(z.string())
+          .meta({ description: 'Role resources the grader gets, lists and watches' }),
+      })
+      .optional(),
     checks: z.array(
       z.object({ id: z.string(), title: z.string(), points: z.number(), kind: z.string() }),
     ),

@@ -71,6 +71,9 @@ describe('toPublicAssessment', () => {
       timeLimitMinutes: 45,
       inputs: { manifest: 'my-pod.yaml', namespace: 'default', allowInsecureTls: false },
       requiresCluster: true,
+      clusterAccess: {
+        resources: ['deployments', 'events', 'pods', 'pods/log', 'replicasets', 'services'],
+      },
       checks: expect.arrayContaining([
         { id: 'container-port-80', title: expect.any(String), points: 2, kind: 'manifest' },
         { id: 'pod-deleted-not-recreated', title: expect.any(String), points: 3, kind: 'timeline' },

@@ -2,8 +2,21 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadAll } from 'js-yaml';
 import { z } from 'zod';
+import { parseAssessment } from '../../src/assessments/parse-assessment.js';
+import { clusterResourcesRead } from '../../src/assessments/cluster-access.js';
+import { loadAssessment } from '../grading/load-fixture-assessment.js';
+
+function loadFixture(id: string) {
+  const file = fileURLToPath(
+    new URL(`../fixtures/selftest/${id}/assessment.yaml`, import.meta.url),
+  );
+  return parseAssessment({ bytes: readFileSync(file), file, expectedId: id });
+}
 
 const manifestPath = fileURLToPath(new URL('../../deploy/grader-rbac.yaml', import.meta.url));
+const configMapsPath = fileURLToPath(
+  new URL('../../deploy/grader-rbac-configmaps.yaml', import.meta.url),
+);
 
 const objectSchema = z.looseObject({
   apiVersion: z.string(),
@@ -24,14 +37,17 @@ const bindingSchema = objectSchema.extend({
   ),
 });
 
-const documents = loadAll(readFileSync(manifestPath, 'utf8')).map((document) =>
-  objectSchema.parse(document),
-);
-const byKind = (kind: string) => documents.filter((document) => document.kind === kind);
+function documentsOf(path: string) {
+  return loadAll(readFileSync(path, 'utf8')).map((document) => objectSchema.parse(document));
+}
+const documents = documentsOf(manifestPath);
+const configMapDocuments = documentsOf(configMapsPath);
+const byKind = (kind: string, from = documents) =>
+  from.filter((document) => document.kind === kind);
 
 /** Every (group, resource, verb) the Role grants, spelled `group/resource:verb`. */
-function grants(): string[] {
-  const [role] = byKind('Role').map((document) => roleSchema.parse(document));
+function grants(from = documents): string[] {
+  const [role] = byKind('Role', from).map((document) => roleSchema.parse(document));
   return role!.rules.flatMap((rule) =>
     rule.apiGroups.flatMap((group) =>
       rule.resources.flatMap((resource) =>
@@ -100,6 +116,39 @@ describe('deploy/grader-rbac.yaml', () => {
       name: 'kubegrade-grader',
     });
     expect(binding!.subjects).toEqual([{ kind: 'ServiceAccount', name: 'kubegrade-grader' }]);
+  });
+
+  it('grants what a rubric without ConfigMap checks reads, and with the opt-in Role what one with them reads', () => {
+    const resources = (grantList: string[]) =>
+      [
+        ...new Set(grantList.map((grant) => grant.split(':')[0]!.split('/').slice(1).join('/'))),
+      ].sort();
+    expect(resources(grants())).toEqual(clusterResourcesRead(loadAssessment('first-deployment')));
+    expect(resources(grants())).toEqual(clusterResourcesRead(loadAssessment('first-pod')));
+    const withConfigMaps = clusterResourcesRead(loadFixture('service-and-configmap'));
+    expect(withConfigMaps).toContain('configmaps');
+    expect(resources([...grants(), ...grants(configMapDocuments)])).toEqual(withConfigMaps);
+  });
+
+  it('has an opt-in Role that adds get, list and watch on configmaps only, for the same account', () => {
+    expect(configMapDocuments.map((document) => document.kind)).toEqual(['Role', 'RoleBinding']);
+    expect(configMapDocuments.map((document) => document.metadata.namespace)).toEqual([
+      undefined,
+      undefined,
+    ]);
+    expect(grants(configMapDocuments).sort()).toEqual(
+      ['/configmaps:get', '/configmaps:list', '/configmaps:watch'].sort(),
+    );
+    const [binding] = byKind('RoleBinding', configMapDocuments).map((document) =>
+      bindingSchema.parse(document),
+    );
+    expect(binding!.roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'Role',
+      name: 'kubegrade-grader-configmaps',
+    });
+    expect(binding!.subjects).toEqual([{ kind: 'ServiceAccount', name: 'kubegrade-grader' }]);
+    expect(grants(configMapDocuments).filter((grant) => /secrets/.test(grant))).toEqual([]);
   });
 
   it('does not mount the account token into pods', () => {

@@ -11,7 +11,10 @@ import { z } from 'zod';
  */
 
 const directory = fileURLToPath(new URL('../../deploy/kubernetes/', import.meta.url));
-const extraManifests = [fileURLToPath(new URL('../../deploy/grader-rbac.yaml', import.meta.url))];
+const extraManifests = [
+  fileURLToPath(new URL('../../deploy/grader-rbac.yaml', import.meta.url)),
+  fileURLToPath(new URL('../../deploy/grader-rbac-configmaps.yaml', import.meta.url)),
+];
 
 const kubeObject = z.looseObject({
   apiVersion: z.string(),
