@@ -112,9 +112,8 @@ async function processGradingJob(
       controller.signal,
     );
     if (result.status === 'parked') {
-      const journalSize = result.held.journal.size;
       await job.moveToDelayed(Date.now() + Math.ceil(result.delayMs), token);
-      parked.hold(attemptId, result.held, result.delayMs, journalSize);
+      parked.hold(attemptId, result.held, result.delayMs, result.journalSizeAtPark);
       logger.debug({ delayMs: Math.round(result.delayMs) }, 'grading parked');
       throw new DelayedError();
     }

@@ -54,6 +54,8 @@ export type GradeStoredAttemptResult =
       /** Real milliseconds until the run should look again at the latest. */
       delayMs: number;
       held: HeldCluster;
+      /** The journal's size when the run parked: anything after it wakes the attempt. */
+      journalSizeAtPark: number;
     }
   | { status: 'already_finished' }
   | { status: 'attempt_missing' };
@@ -121,7 +123,7 @@ export async function gradeStoredAttempt(
     });
     const scale = deps.timeScale ?? 1;
     const delayMs = Math.max(0, (parked.until.getTime() - session.now().getTime()) / scale);
-    return { status: 'parked', delayMs, held };
+    return { status: 'parked', delayMs, held, journalSizeAtPark: session.journalSizeAtPark };
   }
 
   await releaseHeldCluster(held);

@@ -92,6 +92,7 @@ export class JournalSession implements ClusterReader, GradingClock {
   private virtualNow: Date;
   private gapFrom: Date | undefined;
   private parked = false;
+  private seenAtPark = 0;
 
   constructor(options: JournalSessionOptions) {
     this.journal = options.journal;
@@ -117,6 +118,14 @@ export class JournalSession implements ClusterReader, GradingClock {
     return this.feeders;
   }
 
+  /**
+   * How much of the journal the run had seen when it parked. Whatever a feeder appends after
+   * that (while the run unwinds and its job is delayed) must wake the parked attempt at once.
+   */
+  get journalSizeAtPark(): number {
+    return this.seenAtPark;
+  }
+
   get requests(): { summary(): ClusterRequestSummary } | undefined {
     return this.live?.requests;
   }
@@ -127,6 +136,7 @@ export class JournalSession implements ClusterReader, GradingClock {
     return this.mode === 'live' ? this.liveClock.now() : new Date(this.virtualNow);
   }
 
+  /** Waits in grading time; returns early when the record runs out (the run goes live). */
   async sleep(milliseconds: number, signal?: AbortSignal): Promise<void> {
     if (this.mode === 'live') return this.liveClock.sleep(milliseconds, signal);
     signal?.throwIfAborted();
@@ -153,9 +163,11 @@ export class JournalSession implements ClusterReader, GradingClock {
         'The recorded observation ends before this could be decided, and a regrade does not look at the cluster again.',
       );
     }
+    // The record runs out within this wait: the run goes live and the waiter looks again now,
+    // instead of sleeping the rest. Every wait in the engine loops on its own deadline, so it
+    // sleeps again if it must; but a long one can now park (a replaying run cannot), rather than
+    // hold the worker slot, and perhaps the job's time, for the rest of a stability window.
     this.goLive();
-    const remaining = target - this.liveClock.now().getTime();
-    if (remaining > 0) await this.liveClock.sleep(remaining, signal);
   }
 
   /**
@@ -166,6 +178,7 @@ export class JournalSession implements ClusterReader, GradingClock {
     if (this.mode !== 'live' || this.parkAfterMs === undefined) return;
     if (until.getTime() - this.now().getTime() <= this.parkAfterMs) return;
     this.parked = true;
+    this.seenAtPark = this.journal.size;
     throw new GradingParked(until, awaiting);
   }
 
@@ -276,8 +289,7 @@ export class JournalSession implements ClusterReader, GradingClock {
   ): Promise<void> {
     const n = this.count(this.watchCounts, key, this.journal.watchCount(key));
     const recorded = this.journal.watch(key, n.index);
-    if (recorded.length > 0)
-      return this.replayWatch(`${key}#${n.index}`, recorded, signal, onEvent);
+    if (recorded.length > 0) return this.replayWatch(key, n.index, recorded, signal, onEvent);
     if (this.live === undefined) {
       throw new ClusterReadError(
         'NOT_RECORDED',
@@ -291,11 +303,13 @@ export class JournalSession implements ClusterReader, GradingClock {
   // --- replay -----------------------------------------------------------------------------
 
   private replayWatch(
-    id: string,
+    key: string,
+    n: number,
     recorded: readonly WatchEntry[],
     signal: AbortSignal,
     onEvent: (event: PodWatchEvent) => void,
   ): Promise<void> {
+    const id = `${key}#${n}`;
     return new Promise<void>((resolve) => {
       const watch: ReplayedWatch = {
         id,
@@ -306,11 +320,22 @@ export class JournalSession implements ClusterReader, GradingClock {
         finish: () => {
           if (watch.done) return;
           watch.done = true;
+          unsubscribe();
           this.replaying.delete(watch);
           signal.removeEventListener('abort', stop);
           resolve();
         },
       };
+      // What this watch's live feeder (still open in this process, from a parked run) appends
+      // from now on belongs to the same record, after what is pending: while the run replays,
+      // it waits its turn in time order; once the run is live, it is delivered as it comes.
+      // Taking only what was recorded when the replay began would lose a change that comes
+      // while the run replays (the learner's deletion), and nothing would wake the run again.
+      const unsubscribe = this.journal.subscribe((entry) => {
+        if (watch.done || !isOfWatch(entry, key, n)) return;
+        watch.pending.push(entry);
+        if (this.mode === 'live') this.catchUpRecorded(watch);
+      });
       // The run is over: a live watch this replay was following ends with it (so it is in the
       // request log when the run's requests are counted), unless the run parks.
       const stop = () => {
@@ -379,26 +404,10 @@ export class JournalSession implements ClusterReader, GradingClock {
   private catchUp(watch: ReplayedWatch, recordEnd?: Date): void {
     this.catchUpRecorded(watch);
     if (watch.done) return;
-    const feeder = this.feeders.get(watch.id);
-    if (feeder === undefined) {
-      this.gapFrom ??= recordEnd ?? this.journal.lastAt() ?? this.now();
-      watch.finish();
-      return;
-    }
-    const [key, n] = splitId(watch.id);
-    const unsubscribe = this.journal.subscribe((entry) => {
-      if (!isOfWatch(entry, key, n)) return;
-      if (entry.type === 'watch-event') watch.onEvent(entry.event as PodWatchEvent);
-      if (entry.type === 'watch-close') {
-        unsubscribe();
-        watch.finish();
-      }
-    });
-    const finish = watch.finish;
-    watch.finish = () => {
-      unsubscribe();
-      finish();
-    };
+    // A feeder still open goes on appending, and the replay's subscription delivers it.
+    if (this.feeders.has(watch.id)) return;
+    this.gapFrom ??= recordEnd ?? this.journal.lastAt() ?? this.now();
+    watch.finish();
   }
 
   // --- live -------------------------------------------------------------------------------
@@ -573,11 +582,6 @@ export class JournalSession implements ClusterReader, GradingClock {
     counts.set(key, index + 1);
     return { index, fresh: Math.max(index, recorded) };
   }
-}
-
-function splitId(id: string): [string, number] {
-  const at = id.lastIndexOf('#');
-  return [id.slice(0, at), Number(id.slice(at + 1))];
 }
 
 function isOfWatch(entry: JournalEntry, key: string, n: number): entry is WatchEntry {
