@@ -52,6 +52,12 @@ export const journalEntrySchema = z.discriminatedUnion('type', [
     key: z.string(),
     n: z.number().int().nonnegative(),
     error: failureSchema.optional(),
+    /**
+     * The grader ended this watch itself (its run was over, the worker stopped): the cluster
+     * did not end it, and nothing is known about the time after it. A replay must not treat
+     * it as the server's end of the watch (which a live observer answers with a fresh read).
+     */
+    stoppedByGrader: z.literal(true).optional(),
   }),
   z.object({
     /** The grader was not watching between `from` and `at` (a crash, a parked wait, a fault). */

@@ -370,7 +370,11 @@ export class JournalSession implements ClusterReader, GradingClock {
       if (at > this.virtualNow) this.virtualNow = at;
     }
     if (entry.type === 'watch-event') watch.onEvent(entry.event as PodWatchEvent);
-    else if (entry.type === 'watch-close') watch.finish();
+    // A watch the grader ended itself was not ended by the cluster: as far as the record goes
+    // it stays open, and where the record runs out the run resumes it (a gap) or, in a
+    // regrade, stops at "not recorded". Ending it here would send the observer to read
+    // afresh, a read the record cannot answer, and the checks still judging would say error.
+    else if (entry.type === 'watch-close' && entry.stoppedByGrader !== true) watch.finish();
   }
 
   /** Replays every recorded change up to `at`, so a recorded read is answered in its moment. */
@@ -559,12 +563,17 @@ export class JournalSession implements ClusterReader, GradingClock {
       )
       .then((error) => {
         this.feeders.delete(id);
+        const outcome = controller.signal.aborted
+          ? { stoppedByGrader: true as const }
+          : error === undefined
+            ? {}
+            : { error: failureOf(error) };
         this.journal.append({
           type: 'watch-close',
           at: iso(this.liveClock.now()),
           key,
           n,
-          ...(error === undefined ? {} : { error: failureOf(error) }),
+          ...outcome,
         });
       });
     const feeder: LiveWatchFeeder = { id, abort: () => controller.abort(), ended };
