@@ -245,5 +245,7 @@ describe('diagnosing an init container whose image cannot be pulled', () => {
     expect(text).toContain('that tag does not exist (no "1.377" in busybox)');
     expect(text).toContain('the lesson uses busybox:1.37');
     expect(text).toContain('its init container setup is waiting in ErrImagePull');
+    // Whichever of the two states the look caught, the learner is told of both.
+    expect(text).toContain('ImagePullBackOff between tries');
   });
 });

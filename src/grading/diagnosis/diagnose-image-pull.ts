@@ -43,7 +43,7 @@ export function diagnoseImagePull(options: {
     if (!stuck || container.image === undefined) return [];
     const detail = failedPull?.message ?? status?.waitingMessage ?? '';
     const state = status?.waitingReason
-      ? `, its ${noun} ${container.name} is waiting in ${status.waitingReason}`
+      ? `, its ${noun} ${container.name} is waiting in ${waitingState(status.waitingReason)}`
       : '';
     const expected = expectedImages.get(container.name);
     const lessonImage =
@@ -53,6 +53,17 @@ export function diagnoseImagePull(options: {
     ];
   });
   return findings.length === 0 ? undefined : findings.join('; ');
+}
+
+/**
+ * The kubelet alternates the two while it retries a pull (ErrImagePull at each failed try,
+ * ImagePullBackOff in between), so which one a look catches is chance: name both, as the
+ * learner may see either in `kubectl get pods`.
+ */
+function waitingState(reason: string): string {
+  if (reason === 'ErrImagePull') return 'ErrImagePull (then ImagePullBackOff between tries)';
+  if (reason === 'ImagePullBackOff') return 'ImagePullBackOff (ErrImagePull at each new try)';
+  return reason;
 }
 
 function pullCause(image: string, detail: string, waitingReason: string | undefined): string {
