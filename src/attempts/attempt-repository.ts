@@ -387,14 +387,15 @@ export class AttemptRepository {
    * a finished attempt from a missing one.
    */
   async claimForGrading(id: string, startedAt: Date): Promise<ClaimForGradingResult> {
-    const rows = await this.prisma.$queryRaw<unknown[]>`
+    const { rows } = await this.pool.query(
+      `
       WITH claimed AS (
         UPDATE attempts
            SET status = 'running',
-               started_at = COALESCE(started_at, ${startedAt}),
+               started_at = COALESCE(started_at, $1::timestamptz),
                grading_runs = grading_runs + CASE WHEN parked_until IS NULL THEN 1 ELSE 0 END,
                parked_until = NULL
-         WHERE id = ${id}::uuid AND status IN ('queued', 'running')
+         WHERE id = $2::uuid AND status IN ('queued', 'running')
         RETURNING id, assessment_id, assessment_version, manifest, submitted_answers,
                   grade_without_cluster, received_at, cluster_secret)
       SELECT c.id::text, c.assessment_id, c.assessment_version, c.manifest, c.submitted_answers,
@@ -404,11 +405,13 @@ export class AttemptRepository {
                                                          'message', r.message)
                                        ORDER BY r.position)
                          FROM check_results r WHERE r.attempt_id = c.id), '[]'::json) AS checks
-        FROM claimed c`;
-    const [row] = rows;
+        FROM claimed c`,
+      [startedAt, id],
+    );
+    const [row] = rows as unknown[];
     if (row === undefined) {
-      const exists = await this.prisma.attempt.count({ where: { id } });
-      return { status: exists === 0 ? 'missing' : 'finished' };
+      const found = await this.pool.query('SELECT 1 FROM attempts WHERE id = $1::uuid', [id]);
+      return { status: found.rows.length === 0 ? 'missing' : 'finished' };
     }
     const claimed = claimedAttemptRowSchema.parse(row);
     return {
@@ -429,13 +432,11 @@ export class AttemptRepository {
 
   /** A run parked its wait: until when, and what the learner should do meanwhile. */
   async markParked(id: string, parked: { until: Date; nextStep: NextStep | null }): Promise<void> {
-    await this.prisma.attempt.updateMany({
-      where: { id, status: 'running' },
-      data: {
-        parkedUntil: parked.until,
-        nextStep: parked.nextStep === null ? Prisma.DbNull : (parked.nextStep as object),
-      },
-    });
+    await this.pool.query(
+      `UPDATE attempts SET parked_until = $1::timestamptz, next_step = $2::jsonb
+        WHERE id = $3::uuid AND status = 'running'`,
+      [parked.until, parked.nextStep === null ? null : JSON.stringify(parked.nextStep), id],
+    );
   }
 
   /** The stored text of a rubric version, for attempts whose version is no longer on disk. */
@@ -489,19 +490,22 @@ export class AttemptRepository {
       hint: check.hint ?? null,
       details: check.details ?? {},
     }));
-    await this.prisma.$executeRaw`
+    await this.pool.query(
+      `
       INSERT INTO check_results (attempt_id, check_id, position, title, outcome, points_awarded,
                                  points_possible, message, hint, details)
-      SELECT ${id}::uuid, c.check_id, c.position, c.title, c.outcome::check_outcome,
+      SELECT $1::uuid, c.check_id, c.position, c.title, c.outcome::check_outcome,
              c.points_awarded, c.points_possible, c.message, c.hint, c.details
-        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS c(
+        FROM jsonb_to_recordset($2::jsonb) AS c(
                check_id text, position int, title text, outcome text, points_awarded numeric,
                points_possible numeric, message text, hint text, details jsonb)
-       WHERE EXISTS (SELECT 1 FROM attempts WHERE id = ${id}::uuid AND status = 'running')
+       WHERE EXISTS (SELECT 1 FROM attempts WHERE id = $1::uuid AND status = 'running')
       ON CONFLICT (attempt_id, check_id) DO UPDATE
          SET position = EXCLUDED.position, title = EXCLUDED.title, outcome = EXCLUDED.outcome,
              points_awarded = EXCLUDED.points_awarded, points_possible = EXCLUDED.points_possible,
-             message = EXCLUDED.message, hint = EXCLUDED.hint, details = EXCLUDED.details`;
+             message = EXCLUDED.message, hint = EXCLUDED.hint, details = EXCLUDED.details`,
+      [id, JSON.stringify(rows)],
+    );
   }
 
   /**
@@ -546,47 +550,48 @@ export class AttemptRepository {
     }));
     const evidence = grade.evidence.map((item) => ({ kind: item.kind, data: item.data ?? null }));
     const at = finishedAt.toISOString();
-    const [row] = await this.prisma.$queryRaw<unknown[]>`
+    const { rows } = await this.pool.query(
+      `
       WITH finished AS (
         UPDATE attempts
-           SET status = ${notGradable ? 'not_gradable' : 'graded'}::attempt_status,
-               score = ${notGradable ? null : grade.score}::numeric,
-               max_score = ${grade.maxScore}::numeric,
-               passed = ${notGradable ? null : grade.passed}::boolean,
-               finished_at = ${finishedAt},
+           SET status = $1::attempt_status,
+               score = $2::numeric,
+               max_score = $3::numeric,
+               passed = $4::boolean,
+               finished_at = $5::timestamptz,
                cluster_secret = NULL,
-               not_gradable_reason = ${options.notGradableReason ?? null}::text,
-               not_gradable_code = ${options.notGradableCode ?? null}::text,
+               not_gradable_reason = $6::text,
+               not_gradable_code = $7::text,
                next_step = NULL,
                parked_until = NULL
-         WHERE id = ${id}::uuid AND status = 'running'
+         WHERE id = $8::uuid AND status = 'running'
         RETURNING id, tenant_id, assessment_id, assessment_version, learner_id, course_id, status,
                   score, max_score, passed, not_gradable_reason, lti_line_item_url, lti_user_id),
       new_checks AS (
-        SELECT * FROM jsonb_to_recordset(${JSON.stringify(checks)}::jsonb) AS c(
+        SELECT * FROM jsonb_to_recordset($9::jsonb) AS c(
           check_id text, position int, title text, outcome text, points_awarded numeric,
           points_possible numeric, message text, hint text, details jsonb)),
       new_quiz AS (
-        SELECT * FROM jsonb_to_recordset(${JSON.stringify(quiz)}::jsonb) AS q(
+        SELECT * FROM jsonb_to_recordset($10::jsonb) AS q(
           question_id text, position int, answer jsonb, matched_concepts jsonb,
           points_awarded numeric, points_possible numeric, feedback text)),
       event AS (
         INSERT INTO attempt_events (id, tenant_id, attempt_id, type, payload, created_at)
-        SELECT ${randomUUID()}::uuid, f.tenant_id, f.id, ${eventType},
+        SELECT $11::uuid, f.tenant_id, f.id, $12::text,
                jsonb_build_object(
-                 'type', ${eventType}::text,
-                 'timestamp', ${at}::text,
+                 'type', $12::text,
+                 'timestamp', $13::text,
                  'data', jsonb_build_object(
                    'attemptId', f.id, 'assessmentId', f.assessment_id,
                    'assessmentVersion', f.assessment_version, 'learnerId', f.learner_id,
                    'courseId', f.course_id, 'status', f.status::text,
                    'score', f.score::float8, 'maxScore', f.max_score::float8,
                    'passed', f.passed, 'notGradableReason', f.not_gradable_reason,
-                   'finishedAt', ${at}::text,
+                   'finishedAt', $13::text,
                    'lti', CASE WHEN f.lti_line_item_url IS NULL THEN NULL
                                ELSE jsonb_build_object('lineItemUrl', f.lti_line_item_url,
                                       'userId', COALESCE(f.lti_user_id, f.learner_id)) END)),
-               ${finishedAt}
+               $5::timestamptz
           FROM finished f),
       stale_checks AS (
         DELETE FROM check_results r USING finished f
@@ -625,7 +630,7 @@ export class AttemptRepository {
         INSERT INTO evidence (attempt_id, kind, data)
         SELECT f.id, e.value->>'kind', COALESCE(e.value->'data', 'null'::jsonb)
           FROM finished f,
-               jsonb_array_elements(${JSON.stringify(evidence)}::jsonb) WITH ORDINALITY AS e
+               jsonb_array_elements($14::jsonb) WITH ORDINALITY AS e
          ORDER BY e.ordinality),
       version AS (
         -- Every grading is kept as a version of the result; regrades and overrides add more.
@@ -647,7 +652,25 @@ export class AttemptRepository {
                                 ORDER BY q.position) FROM new_quiz q), '[]'::jsonb),
                NULL
           FROM finished f)
-      SELECT count(*)::int AS finished FROM finished`;
+      SELECT count(*)::int AS finished FROM finished`,
+      [
+        notGradable ? 'not_gradable' : 'graded',
+        notGradable ? null : grade.score,
+        grade.maxScore,
+        notGradable ? null : grade.passed,
+        finishedAt,
+        options.notGradableReason ?? null,
+        options.notGradableCode ?? null,
+        id,
+        JSON.stringify(checks),
+        JSON.stringify(quiz),
+        randomUUID(),
+        eventType,
+        at,
+        JSON.stringify(evidence),
+      ],
+    );
+    const [row] = rows as unknown[];
     if (z.object({ finished: z.number() }).parse(row).finished === 0) {
       throw new AttemptNotRunningError(id);
     }

@@ -115,7 +115,7 @@ export async function openServices(
     attempts: new AttemptRepository(prisma, pool),
     results: new ResultsExportReader(exportPool),
     instructorReports: new InstructorReportReader(exportPool),
-    observations: new ObservationStore(prisma),
+    observations: new ObservationStore(pool),
     tenants: new TenantRepository(prisma),
     resultHistory: new ResultsRepository(prisma),
     links: createLinkSigner({

@@ -1,6 +1,5 @@
 import request from 'supertest';
 import { loadAssessmentCatalog } from '../../src/assessments/assessment-catalog.js';
-import { ObservationStore } from '../../src/attempts/observation-store.js';
 import { regradeAttempts } from '../../src/results/regrade-attempts.js';
 import { createJournalReplay } from '../../src/results/replay-from-journal.js';
 import { startSimulatedCluster, type SimulatedCluster } from '../../sim/start-simulated-cluster.js';
@@ -103,7 +102,7 @@ it('regrades from stored evidence alone after a rubric fix, keeps every version,
   const deps = {
     catalog: fixedCatalog,
     results: services.results,
-    replay: createJournalReplay({ observations: new ObservationStore(services.prisma) }),
+    replay: createJournalReplay({ observations: services.observations }),
     logger: services.logger,
   };
   const dryRun = await regradeAttempts(deps, {

@@ -90,6 +90,8 @@ export interface TestServices {
   /** The test's own database, for processes the test starts. */
   databaseUrl: string;
   attempts: AttemptRepository;
+  /** The attempts' observation journals. */
+  observations: ObservationStore;
   results: ResultsRepository;
   links: LinkSigner;
   queue: GradingQueue;
@@ -152,7 +154,7 @@ export async function openTestServices(
   const attempts = new AttemptRepository(database.prisma, database.pool);
   const tenants = new TenantRepository(database.prisma);
   const results = new ResultsRepository(database.prisma);
-  const observations = new ObservationStore(database.prisma);
+  const observations = new ObservationStore(database.pool);
   const links = createTestLinkSigner();
   const secrets = new SecretBox([{ id: 'test', key: Buffer.alloc(32, 7) }]);
   const outbound = parseOutboundPolicy({ cidrs: options.allowCidrs ?? '127.0.0.1/32', hosts: '' });
@@ -270,6 +272,7 @@ export async function openTestServices(
     tenant,
     createTenantWithKey,
     tenants,
+    observations,
     prisma: database.prisma,
     databaseUrl: database.databaseUrl,
     attempts,

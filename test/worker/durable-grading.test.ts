@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as k8s from '@kubernetes/client-node';
 import { load } from 'js-yaml';
 import { startSimulatedCluster, type SimulatedCluster } from '../../sim/start-simulated-cluster.js';
-import { ObservationStore } from '../../src/attempts/observation-store.js';
 import { reconcileStrandedAttempts } from '../../worker/reconcile-stranded-attempts.js';
 import {
   attemptBody,
@@ -71,7 +70,7 @@ function firstPodAttempt(sim: SimulatedCluster) {
 }
 
 async function journalOf(attemptId: string) {
-  return new ObservationStore(services.prisma).load(attemptId);
+  return services.observations.load(attemptId);
 }
 
 describe('durable grading', () => {
