@@ -274,6 +274,7 @@ try {
           workerCpuProfile: {
             ...summarizeCpuProfile(profileFile, 20, { fromUs: windowFromUs, toUs: windowToUs }),
             covers: 'the measured attempts only (start-up, idle time and warm-up excluded)',
+            windowUs: { fromUs: windowFromUs, toUs: windowToUs },
           },
         }
       : {}),
