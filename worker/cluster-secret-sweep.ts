@@ -1,6 +1,7 @@
 import type { AttemptRepository } from '../src/attempts/attempt-repository.js';
 import { purgeExpiredClusterSecrets } from '../src/attempts/purge-expired-cluster-secrets.js';
 import type { Logger } from '../src/logging/logger.js';
+import { startPeriodicTask } from './periodic-task.js';
 
 export interface ClusterSecretSweepOptions {
   attempts: AttemptRepository;
@@ -17,30 +18,14 @@ export interface ClusterSecretSweepOptions {
 export function startClusterSecretSweep(options: ClusterSecretSweepOptions): {
   stop: () => Promise<void>;
 } {
-  let running: Promise<void> | undefined;
-  const sweep = (): void => {
-    if (running) return; // the previous run is still going; the next tick will try again
-    running = purgeExpiredClusterSecrets(
-      { attempts: options.attempts, logger: options.logger },
-      { ttlMs: options.ttlMs },
-    )
-      .then(
-        () => undefined,
-        (error: unknown) =>
-          options.logger.error({ err: error }, 'could not erase expired cluster credentials'),
-      )
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  sweep();
-  const timer = setInterval(sweep, options.intervalMs);
-  // The sweep alone must not keep a process alive that is otherwise done.
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPeriodicTask({
+    task: () =>
+      purgeExpiredClusterSecrets(
+        { attempts: options.attempts, logger: options.logger },
+        { ttlMs: options.ttlMs },
+      ),
+    intervalMs: options.intervalMs,
+    onError: (error) =>
+      options.logger.error({ err: error }, 'could not erase expired cluster credentials'),
+  });
 }

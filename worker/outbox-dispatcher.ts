@@ -1,6 +1,7 @@
 import { dispatchAttemptEvents } from '../src/integrations/dispatch-attempt-events.js';
 import type { Logger } from '../src/logging/logger.js';
 import type { Integrations } from '../src/runtime/integrations.js';
+import { startPeriodicTask } from './periodic-task.js';
 
 /**
  * Runs the outbox dispatcher every `intervalMs` in this worker, one pass at a time. Every worker
@@ -12,34 +13,19 @@ export function startOutboxDispatcher(options: {
   intervalMs: number;
 }): { stop: () => Promise<void> } {
   const { integrations, logger } = options;
-  let running: Promise<void> | undefined;
-  const pass = (): void => {
-    if (running) return;
-    running = dispatchAttemptEvents(
-      {
-        outbox: integrations.outbox,
-        enqueueDelivery: integrations.enqueueDelivery,
-        enqueueScorePost: integrations.enqueueScorePost,
-        logger,
-      },
-      // A row whose job is due for several poll intervals has lost its job.
-      { batchSize: 100, overdueAfterMs: Math.max(30_000, options.intervalMs * 10) },
-    )
-      .then(
-        () => undefined,
-        (error: unknown) => logger.error({ err: error }, 'could not dispatch attempt events'),
-      )
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  pass();
-  const timer = setInterval(pass, options.intervalMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPeriodicTask({
+    task: () =>
+      dispatchAttemptEvents(
+        {
+          outbox: integrations.outbox,
+          enqueueDelivery: integrations.enqueueDelivery,
+          enqueueScorePost: integrations.enqueueScorePost,
+          logger,
+        },
+        // A row whose job is due for several poll intervals has lost its job.
+        { batchSize: 100, overdueAfterMs: Math.max(30_000, options.intervalMs * 10) },
+      ),
+    intervalMs: options.intervalMs,
+    onError: (error) => logger.error({ err: error }, 'could not dispatch attempt events'),
+  });
 }

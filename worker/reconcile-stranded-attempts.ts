@@ -1,6 +1,7 @@
 import type { AttemptRepository } from '../src/attempts/attempt-repository.js';
 import type { Logger } from '../src/logging/logger.js';
 import { enqueueGrading, type GradingQueue } from '../src/queue/grading-queue.js';
+import { startPeriodicTask, type PeriodicTask } from './periodic-task.js';
 
 /** Job states in which BullMQ will still run the job: the attempt is not stranded. */
 const alive = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
@@ -59,31 +60,11 @@ export async function reconcileStrandedAttempts(
 }
 
 /** Runs the reconciler now and then every `intervalMs`, one run at a time, until stopped. */
-export function startReconciler(options: ReconcileOptions & { intervalMs: number }): {
-  stop: () => Promise<void>;
-  runNow: () => Promise<void>;
-} {
-  let running: Promise<void> | undefined;
-  const run = (): Promise<void> => {
-    running ??= reconcileStrandedAttempts(options)
-      .then(
-        () => undefined,
-        (error: unknown) =>
-          options.logger.warn({ err: error }, 'reconciling stranded attempts failed; will retry'),
-      )
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
-  };
-  void run();
-  const timer = setInterval(() => void run(), options.intervalMs);
-  timer.unref();
-  return {
-    runNow: run,
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
-  };
+export function startReconciler(options: ReconcileOptions & { intervalMs: number }): PeriodicTask {
+  return startPeriodicTask({
+    task: () => reconcileStrandedAttempts(options),
+    intervalMs: options.intervalMs,
+    onError: (error) =>
+      options.logger.warn({ err: error }, 'reconciling stranded attempts failed; will retry'),
+  });
 }
