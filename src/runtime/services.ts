@@ -112,7 +112,9 @@ export async function openServices(
     redis,
     queue,
     catalog,
-    attempts: new AttemptRepository(prisma, pool),
+    attempts: new AttemptRepository(prisma, pool, {
+      preparedStatements: config.databasePreparedStatements,
+    }),
     results: new ResultsExportReader(exportPool),
     instructorReports: new InstructorReportReader(exportPool),
     observations: new ObservationStore(pool),
