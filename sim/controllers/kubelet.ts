@@ -221,16 +221,7 @@ export class Kubelet {
   }
 
   private exited(runtime: PodRuntime, c: ContainerProcess, exitCode: number): void {
-    const now = formatTime(this.o.clock.now());
-    c.state = 'terminated';
-    c.terminated = {
-      exitCode,
-      reason: exitCode === 0 ? 'Completed' : 'Error',
-      startedAt: c.startedAt ?? now,
-      finishedAt: now,
-      containerID: c.containerID ?? '',
-    };
-    this.o.logs.end(runtime.uid, c.name, c.restartCount);
+    this.recordExit(runtime, c, exitCode, formatTime(this.o.clock.now()));
     this.writeStatus(runtime);
     const pod = this.o.registry.find(podsResource, runtime.namespace, runtime.name) as
       Pod | undefined;
@@ -281,6 +272,24 @@ export class Kubelet {
     });
   }
 
+  /** A container's end: its terminated state (Completed on 0, Error otherwise) and its log's end. */
+  private recordExit(
+    runtime: PodRuntime,
+    c: ContainerProcess,
+    exitCode: number,
+    now: string,
+  ): void {
+    c.state = 'terminated';
+    c.terminated = {
+      exitCode,
+      reason: exitCode === 0 ? 'Completed' : 'Error',
+      startedAt: c.startedAt ?? now,
+      finishedAt: now,
+      containerID: c.containerID ?? '',
+    };
+    this.o.logs.end(runtime.uid, c.name, c.restartCount);
+  }
+
   private terminate(runtime: PodRuntime, pod: Pod): void {
     runtime.terminating = true;
     this.clearTimers(runtime);
@@ -294,16 +303,9 @@ export class Kubelet {
     this.after(runtime, stopMs, () => {
       const now = formatTime(this.o.clock.now());
       for (const c of running) {
+        // SIGKILL after the grace period: 128 + 9.
         const killed = c.behaviour !== undefined && !c.behaviour.stopsOnSigterm;
-        c.state = 'terminated';
-        c.terminated = {
-          exitCode: killed ? 137 : 0,
-          reason: killed ? 'Error' : 'Completed',
-          startedAt: c.startedAt ?? now,
-          finishedAt: now,
-          containerID: c.containerID ?? '',
-        };
-        this.o.logs.end(runtime.uid, c.name, c.restartCount);
+        this.recordExit(runtime, c, killed ? 137 : 0, now);
       }
       this.writeStatus(runtime);
       const current = this.o.registry.find(podsResource, runtime.namespace, runtime.name) as
