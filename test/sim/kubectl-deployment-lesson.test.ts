@@ -4,8 +4,22 @@
  * replaced, scale, roll out a new image and watch the rollout; a bad tag stalls the rollout
  * until the progress deadline.
  */
+import { readFileSync } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { SimulatedCluster } from '../../sim/start-simulated-cluster.js';
 import { kubectlFor, rawRequest, startTestCluster, waitFor } from './sim-test-helpers.js';
+
+/** The lesson as written, and its reference manifest, kept beside the rubric. */
+const LESSON = new URL('../../assessments/first-deployment/lesson.md', import.meta.url);
+const WEB_YAML = new URL('../../assessments/first-deployment/reference/web.yaml', import.meta.url);
+
+/** Every `kubectl ...` in the lesson's steps, as written (placeholders like `<one>` kept). */
+function lessonCommands(): string[] {
+  const steps = readFileSync(LESSON, 'utf8').split('## What the learner does, in order')[1] ?? '';
+  const section = steps.split('\n## ')[0] ?? '';
+  return [...section.matchAll(/`(kubectl [^`]+)`/g)].map((match) => match[1] ?? '');
+}
 
 interface PodRow {
   name: string;
@@ -44,6 +58,94 @@ describe('lesson two with kubectl: a Deployment', () => {
         return { name, status };
       });
   };
+
+  it('runs every command of lesson two as written, with the reference web.yaml', async () => {
+    const one = '<one>';
+    const victimPlaceholder = '<one of the three>';
+    // The commands, in the lesson's order; a test of its own keeps them in step with the text.
+    expect(lessonCommands()).toEqual([
+      'kubectl apply -f web.yaml',
+      'kubectl get deployment web',
+      'kubectl get rs -l app=web',
+      'kubectl get pods -l app=web',
+      `kubectl get pod ${one} -o yaml`,
+      `kubectl delete pod ${victimPlaceholder}`,
+      'kubectl get pods -l app=web --watch',
+      'kubectl scale deployment web --replicas=5',
+      'kubectl logs deployment/web',
+      'kubectl set image deployment/web web=nginx:1.29',
+      'kubectl rollout status deployment/web',
+      'kubectl get rs -l app=web',
+    ]);
+    const argv = (command: string, names: Record<string, string> = {}) => {
+      let text = command;
+      for (const [placeholder, name] of Object.entries(names))
+        text = text.replace(placeholder, name);
+      return text.split(' ').slice(1);
+    };
+    await copyFile(WEB_YAML, join(kubectl.dir, 'web.yaml'));
+    const inDir = (command: string) =>
+      argv(command).map((arg) => (arg === 'web.yaml' ? join(kubectl.dir, 'web.yaml') : arg));
+
+    expect((await kubectl.run(inDir('kubectl apply -f web.yaml'))).stdout.trim()).toBe(
+      'deployment.apps/web created',
+    );
+    const running = await waitFor('three Pods Running', async () => {
+      const now = await pods();
+      return now.length === 3 && now.every((p) => p.status === 'Running') ? now : undefined;
+    });
+    const deployment = await kubectl.run(argv('kubectl get deployment web'));
+    expect(deployment.stdout).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/m);
+    expect(deployment.stdout).toMatch(/^web\s+3\/3\s+3\s+3\s+/m);
+    const sets = await kubectl.run(argv('kubectl get rs -l app=web'));
+    expect(sets.stdout.match(/^web-[a-z0-9]+\s+3\s+3\s+3\s+/gm)).toHaveLength(1);
+    const listed = await kubectl.run(argv('kubectl get pods -l app=web'));
+    expect(listed.stdout.match(/^web-[a-z0-9]+-[a-z0-9]{5}\s+1\/1\s+Running\s+/gm)).toHaveLength(3);
+    const [first, victim] = running;
+    const yaml = await kubectl.run(
+      argv(`kubectl get pod ${one} -o yaml`, { [one]: first?.name ?? '' }),
+    );
+    expect(yaml.stdout).toMatch(
+      /ownerReferences:\n {2}- apiVersion: apps\/v1\n {4}blockOwnerDeletion: true\n {4}controller: true\n {4}kind: ReplicaSet\n {4}name: web-[a-z0-9]+\n/,
+    );
+
+    const deleted = await kubectl.run(
+      argv(`kubectl delete pod ${victimPlaceholder}`, { [victimPlaceholder]: victim?.name ?? '' }),
+    );
+    expect(deleted.stdout.trim()).toBe(`pod "${victim?.name}" deleted`);
+    // Then the watch, as the lesson says: it shows a Pod that was not there before.
+    const before = running.map((p) => p.name).join('|');
+    const watched = await kubectl.follow(
+      argv('kubectl get pods -l app=web --watch'),
+      new RegExp(`^(?!(${before})\\s)web-[a-z0-9]+-[a-z0-9]{5}\\s`, 'm'),
+    );
+    expect(watched.split('\n')[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
+
+    expect(
+      (await kubectl.run(argv('kubectl scale deployment web --replicas=5'))).stdout.trim(),
+    ).toBe('deployment.apps/web scaled');
+    await waitFor('five Pods Running', async () => {
+      const now = await pods();
+      return now.length === 5 && now.every((p) => p.status === 'Running') ? now : undefined;
+    });
+    const logs = await kubectl.run(argv('kubectl logs deployment/web'));
+    expect(logs.code).toBe(0);
+    expect(logs.stdout).toContain('start worker process');
+
+    const updated = await kubectl.run(argv('kubectl set image deployment/web web=nginx:1.29'));
+    expect(updated.stdout.trim()).toBe('deployment.apps/web image updated');
+    const rollout = await kubectl.run([
+      ...argv('kubectl rollout status deployment/web'),
+      '--timeout=30s',
+    ]);
+    expect(rollout.code).toBe(0);
+    expect(rollout.stdout).toContain('deployment "web" successfully rolled out');
+    const after = await kubectl.run(argv('kubectl get rs -l app=web'));
+    const counts = [...after.stdout.matchAll(/^web-[a-z0-9]+\s+(\d+)\s+(\d+)\s+/gm)].map(
+      (match) => `${match[1]}/${match[2]}`,
+    );
+    expect(counts.sort()).toEqual(['0/0', '5/5']);
+  });
 
   it('creates, replaces a deleted Pod, scales and rolls out a new image', async () => {
     const created = await kubectl.run([
