@@ -106,6 +106,29 @@ describe('POST /v1/attempts then GET /v1/attempts/:id', () => {
     expect(missing.body.error.code).toBe('ATTEMPT_NOT_FOUND');
     await services.api.get('/v1/attempts/not-a-uuid').expect(404);
   });
+
+  it('answers a poller that sends the ETag back 304 until the attempt changes', async () => {
+    const posted = await postAndAwaitGrading(services, attemptBody());
+    const poll = (etag?: string) => {
+      const get = services.api.get(`/v1/attempts/${posted.id}`);
+      return etag === undefined ? get : get.set('If-None-Match', etag);
+    };
+    let etag = (await poll().expect(200)).headers.etag as string;
+    let again = await poll(etag);
+    // The feedback link is reissued every few minutes: a poll may fall just after a new one.
+    if (again.status === 200) {
+      etag = again.headers.etag as string;
+      again = await poll(etag);
+    }
+    expect(again.status).toBe(304);
+    expect(again.text).toBe('');
+
+    // A regrade or an override changes what the attempt says: the poller gets it whole.
+    await services.prisma.attempt.update({ where: { id: posted.id }, data: { passed: false } });
+    const changed = await poll(etag).expect(200);
+    expect(changed.body.passed).toBe(false);
+    expect(changed.headers.etag).not.toBe(etag);
+  });
 });
 
 describe('the quiz', () => {
