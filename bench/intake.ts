@@ -3,10 +3,14 @@
  * driven by autocannon in a process of its own (50 connections, loopback) against a real API
  * process started here, with its own database, queue, tenant and API key (made the way the CLI
  * and the demo make them). Reports requests/s and latency percentiles and, the figure that
- * survives a loaded machine, the API process's CPU milliseconds per request.
+ * survives a loaded machine, the API process's CPU milliseconds per request, beside where the
+ * rest of the two cores went per request (autocannon, this database's PostgreSQL backends, the
+ * shared Redis server, other processes).
  *
- *   npm run bench:intake [-- --seconds 10 --profile]
+ *   npm run bench:intake [-- --seconds 10 --profile --rate 600]
  * --profile runs the API under `node --cpu-prof` and writes its top functions into the result.
+ * --rate offers a fixed rate instead of as fast as answers come (compare CPU per request at
+ * equal batching). BENCH_LOG_LEVEL sets the API's LOG_LEVEL (warn by default).
  * Targets: >= 1,500 POST/s with p99 <= 50 ms; GET >= 3,000/s.
  */
 import { spawn } from 'node:child_process';
@@ -149,7 +153,7 @@ try {
     ...(profileFile
       ? { apiCpuProfile: { ...summarizeCpuProfile(profileFile, 20), covers: 'the whole run' } }
       : {}),
-    note: 'The machine is shared (see loadavg beside each figure): requests per second fall with its load; API CPU ms per request is the stable figure. On a free core the attainable rate of one API process is about 1000 / apiCpuMsPerRequest, and autocannon itself needs a core besides.',
+    note: 'The machine is shared (see loadavg, machineBusyPercent and cpuMsPerRequest.otherProcesses beside each figure): requests per second fall with its load; API CPU ms per request is the steadier figure (it still rises when batching falls: compare runs at one --rate). On a free core the attainable rate of one API process is about 1000 / apiCpuMsPerRequest; on this machine the two cores are shared by the API, PostgreSQL, Redis, autocannon and the other sessions, so a rate is bound by 2000 / cpuMsPerRequest.machineBusy.',
   });
 } finally {
   if (apiProcess.exitCode === null && apiProcess.signalCode === null) {
