@@ -133,6 +133,14 @@ function managerOf(query: URLSearchParams, userAgent: string): string {
   return prefix ? prefix.slice(0, 128) : 'unknown';
 }
 
+/** The label and field selectors of a list or deletecollection request. */
+function selectorsOf(query: URLSearchParams): { labelSelector?: string; fieldSelector?: string } {
+  return {
+    labelSelector: query.get('labelSelector') ?? undefined,
+    fieldSelector: query.get('fieldSelector') ?? undefined,
+  };
+}
+
 function stripTypeMeta(object: KubeObject): Record<string, unknown> {
   const copy: Record<string, unknown> = { ...object };
   delete copy.kind;
@@ -197,6 +205,13 @@ export function handleResourceRequest(
       resourceVersion: String(deps.store.currentRevision),
       include: includeObjectOf(query),
     });
+  /** A list of this resource at the store's current revision (list, and deletecollection). */
+  const listOf = (items: Array<Record<string, unknown>>): Record<string, unknown> => ({
+    kind: def.listKind,
+    apiVersion: apiVersionOf(def),
+    metadata: { resourceVersion: String(deps.store.currentRevision) },
+    items,
+  });
 
   if (subresource === 'log') {
     if (verb !== 'get') throw methodNotAllowed();
@@ -215,20 +230,9 @@ export function handleResourceRequest(
       return { status: 200, body: table ? asTable([object]) : object };
     }
     case 'list': {
-      const items = registry.list(def, namespace, {
-        labelSelector: query.get('labelSelector') ?? undefined,
-        fieldSelector: query.get('fieldSelector') ?? undefined,
-      });
+      const items = registry.list(def, namespace, selectorsOf(query));
       if (table) return { status: 200, body: asTable(items) };
-      return {
-        status: 200,
-        body: {
-          kind: def.listKind,
-          apiVersion: apiVersionOf(def),
-          metadata: { resourceVersion: String(deps.store.currentRevision) },
-          items: items.map(stripTypeMeta),
-        },
-      };
+      return { status: 200, body: listOf(items.map(stripTypeMeta)) };
     }
     case 'watch': {
       const watchQuery = new URLSearchParams(query);
@@ -295,10 +299,7 @@ export function handleResourceRequest(
     case 'deletecollection': {
       const body = request.body.length > 0 ? deps.parseBody(request.body, request.contentType) : {};
       const options = deleteOptionsFrom(query, body);
-      const items = registry.list(def, namespace, {
-        labelSelector: query.get('labelSelector') ?? undefined,
-        fieldSelector: query.get('fieldSelector') ?? undefined,
-      });
+      const items = registry.list(def, namespace, selectorsOf(query));
       const deleted: Array<Record<string, unknown>> = [];
       for (const item of items) {
         const result = registry.delete(
@@ -309,15 +310,7 @@ export function handleResourceRequest(
         );
         if ('object' in result) deleted.push(stripTypeMeta(result.object));
       }
-      return {
-        status: 200,
-        body: {
-          kind: def.listKind,
-          apiVersion: apiVersionOf(def),
-          metadata: { resourceVersion: String(deps.store.currentRevision) },
-          items: deleted,
-        },
-      };
+      return { status: 200, body: listOf(deleted) };
     }
     default:
       throw notFoundPath();
