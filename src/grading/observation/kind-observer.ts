@@ -2,6 +2,7 @@ import { ClusterReadError } from '../cluster-read-error.js';
 import type { ClusterReader, KubeObject, PodWatchEvent } from '../cluster-reader.js';
 import type { GradingClock } from '../grading-clock.js';
 import type { ObservableKind } from '../kubernetes/observable-kinds.js';
+import { followWatch } from './follow-watch.js';
 
 export interface KindObserverOptions {
   reader: ClusterReader;
@@ -26,9 +27,6 @@ export interface ObjectsState {
   at: Date;
   objects: readonly KubeObject[];
 }
-
-/** A server ending the watch this often in a row is not a cluster the grader can follow. */
-const maxWatchRestarts = 5;
 
 /**
  * Follows every object of one kind in one namespace for a whole grading run: one list, then
@@ -160,12 +158,12 @@ export class KindObserver {
     if (this.states.length === 0) this.pushState();
   }
 
-  private async follow(): Promise<void> {
-    let restarts = 0;
-    while (!this.stopWatching.signal.aborted) {
-      let delivered = false;
-      try {
-        await this.reader.watchObjects(
+  private follow(): Promise<void> {
+    return followWatch({
+      signal: this.stopWatching.signal,
+      what: `${this.kind}s`,
+      watch: (delivered) =>
+        this.reader.watchObjects(
           {
             kind: this.kind,
             namespace: this.namespace,
@@ -175,35 +173,13 @@ export class KindObserver {
               : { resourceVersion: this.resourceVersion }),
           },
           (event) => {
-            delivered = true;
+            delivered();
             this.applyWatchEvent(event);
           },
-        );
-      } catch (error) {
-        // A fault that may pass ends this watch like a server timeout: list again, resume.
-        if (!(error instanceof ClusterReadError) || !error.mayPass) {
-          this.fail(error);
-          return;
-        }
-      }
-      if (this.stopWatching.signal.aborted) return;
-      restarts = delivered ? 0 : restarts + 1;
-      if (restarts > maxWatchRestarts) {
-        this.fail(
-          new ClusterReadError(
-            'UNREACHABLE',
-            `The cluster kept ending the watch on ${this.kind}s at once.`,
-          ),
-        );
-        return;
-      }
-      try {
-        await this.relist();
-      } catch (error) {
-        this.fail(error);
-        return;
-      }
-    }
+        ),
+      resync: () => this.relist(),
+      fail: (error) => this.fail(error),
+    });
   }
 
   private applyWatchEvent(event: PodWatchEvent): void {

@@ -5,6 +5,7 @@ import { readPodFacts, type PodFacts } from '../kubernetes/pod-facts.js';
 import type { AwaitedAction } from '../journal/grading-parked.js';
 import { PodSightingLog } from './pod-sighting-log.js';
 import type { FocusVersion, PhaseTransition, PodAppearance, PodDeletion } from './pod-sightings.js';
+import { followWatch } from './follow-watch.js';
 import { waitForChangeOrTimeout } from './wait-for-change.js';
 
 export interface PodObserverOptions {
@@ -22,9 +23,6 @@ export interface PodObserverOptions {
 
 /** How long a wait lasts while the watch is being opened again (grading time). */
 const betweenWatchesMs = 1_000;
-
-/** A server ending the watch this often in a row is not a cluster the grader can follow. */
-const maxWatchRestarts = 5;
 
 /**
  * Follows one Pod by name for a whole grading run: one GET (the Pod as it is, and a
@@ -227,14 +225,13 @@ export class PodObserver {
   }
 
   /** The watch loop: resumes from the last resourceVersion whenever the server ends the watch. */
-  private async follow(): Promise<void> {
-    let restarts = 0;
-    while (!this.stopWatching.signal.aborted) {
-      this.watchesOpened += 1;
-      let delivered = false;
-      try {
-        this.watching = true;
-        await this.reader.watchPods(
+  private follow(): Promise<void> {
+    return followWatch({
+      signal: this.stopWatching.signal,
+      what: 'Pods',
+      watch: (delivered) => {
+        this.watchesOpened += 1;
+        return this.reader.watchPods(
           {
             namespace: this.namespace,
             signal: this.stopWatching.signal,
@@ -243,37 +240,19 @@ export class PodObserver {
               : { resourceVersion: this.lastResourceVersion }),
           },
           (event) => {
-            delivered = true;
+            delivered();
             this.applyWatchEvent(event);
           },
         );
-      } catch (error) {
-        // A fault that may pass (a dropped connection, a 5xx) ends this watch like a server
-        // timeout would: the Pod is read again and the watch resumes from where it was.
-        if (!(error instanceof ClusterReadError) || !error.mayPass) {
-          this.fail(error);
-          return;
-        }
-      } finally {
-        this.watching = false;
-      }
-      if (this.stopWatching.signal.aborted) return;
-      restarts = delivered ? 0 : restarts + 1;
-      if (restarts > maxWatchRestarts) {
-        this.fail(
-          new ClusterReadError('UNREACHABLE', 'The cluster kept ending the watch on Pods at once.'),
-        );
-        return;
-      }
-      // A watch that ended at once may have been refused as too old (410): start from now.
-      if (!delivered) this.lastResourceVersion = undefined;
-      try {
+      },
+      resync: async (delivered) => {
+        // A watch that ended at once may have been refused as too old (410): start from now.
+        if (!delivered) this.lastResourceVersion = undefined;
         await this.confirm();
-      } catch (error) {
-        this.fail(error);
-        return;
-      }
-    }
+      },
+      onWatching: (open) => (this.watching = open),
+      fail: (error) => this.fail(error),
+    });
   }
 
   private applyWatchEvent(event: PodWatchEvent): void {
