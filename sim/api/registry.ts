@@ -158,6 +158,9 @@ export class Registry {
     });
     def.admit?.(object, ctx);
     if (options.keepStatus && status !== undefined) object.status = status;
+    // The store assigns the resourceVersion; its key goes where kube-apiserver writes it
+    // (after uid), not after managedFields.
+    if (!options.dryRun) object.metadata.resourceVersion = '';
     const final = canonicalObject(def.kind, object);
     if (options.dryRun) return final;
     // `object` was decoded into a copy of the body: nobody else holds it.

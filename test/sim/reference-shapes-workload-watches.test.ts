@@ -3,8 +3,8 @@
  * then a watch from the list's resourceVersion) answer with the shapes recorded from a real
  * kube-apiserver 1.26: each watched object has the fields of the recorded Deployment and
  * ReplicaSet at the same stage (two replicas unavailable in a cluster without a scheduler), in
- * the recorded watch envelope. Services, ConfigMaps and Events have no recorded answers, so
- * they are not claimed here.
+ * the recorded watch envelope. Services, ConfigMaps and Events have no recorded bodies; what the
+ * recordings confirm for them is in reference-shapes-service-configmap-event.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import type { SimulatedCluster } from '../../sim/start-simulated-cluster.js';
