@@ -5,6 +5,7 @@ import * as k8s from '@kubernetes/client-node';
 import { load } from 'js-yaml';
 import type { SimulatedCluster } from '../../sim/start-simulated-cluster.js';
 import { defaultAssessmentsDirectory } from '../../src/assessments/default-assessments-directory.js';
+import { awaitCondition } from './await-condition.js';
 import { bothConceptsAnswer, referenceManifest } from './first-pod-fixtures.js';
 
 /** A learner doing the first-pod lesson against a simulated cluster, with their own admin token. */
@@ -18,12 +19,17 @@ export async function applyPod(core: k8s.CoreV1Api, manifest = referenceManifest
   await core.createNamespacedPod({ namespace: 'default', body: load(manifest) as k8s.V1Pod });
 }
 
+/** Polls often (the cluster may run many times faster than the wall clock). */
 export async function waitForPodPhase(core: k8s.CoreV1Api, phase: string): Promise<void> {
-  for (;;) {
-    const pod = await core.readNamespacedPod({ namespace: 'default', name: 'my-pod' });
-    if (pod.status?.phase === phase) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await awaitCondition(
+    `Pod default/my-pod to be ${phase}`,
+    async () => {
+      const pod = await core.readNamespacedPod({ namespace: 'default', name: 'my-pod' });
+      return pod.status?.phase === phase ? true : undefined;
+    },
+    90_000,
+    10,
+  );
 }
 
 /** The body the LMS posts for this learner, with the grader's read-only token. */

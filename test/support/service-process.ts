@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { awaitCondition } from './await-condition.js';
 
 /**
  * The real service programs (the API, the worker) run as child processes, the way an operator
@@ -88,11 +89,7 @@ export async function waitFor(
   what: string,
   timeoutMs = 90_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await awaitCondition(what, async () => ((await condition()) ? true : undefined), timeoutMs, 50);
 }
 
 export function freePort(): Promise<number> {

@@ -44,6 +44,7 @@ import {
 } from '../../src/metrics/queue-depth.js';
 import { openIntegrations, type Integrations } from '../../src/runtime/integrations.js';
 import { startIntegrationWorkers } from '../../worker/start-integration-workers.js';
+import { awaitCondition } from './await-condition.js';
 import { createTestDatabase } from './test-database.js';
 import { createTestTenantKey } from './test-tenants.js';
 import { createTestLinkSigner } from './test-links.js';
@@ -312,14 +313,14 @@ export async function waitForFinishedAttempt(
   id: string,
   timeoutMs = 15_000,
 ): Promise<NonNullable<Awaited<ReturnType<AttemptRepository['find']>>>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const attempt = await attempts.find(id);
-    if (attempt && (attempt.status === 'graded' || attempt.status === 'not_gradable'))
-      return attempt;
-    if (Date.now() > deadline) {
-      throw new Error(`attempt ${id} still ${attempt?.status ?? 'missing'} after ${timeoutMs} ms`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  let attempt: Awaited<ReturnType<AttemptRepository['find']>> = null;
+  return awaitCondition(
+    () => `attempt ${id} to finish: still ${attempt?.status ?? 'missing'} after ${timeoutMs} ms`,
+    async () => {
+      attempt = await attempts.find(id);
+      const finished = attempt?.status === 'graded' || attempt?.status === 'not_gradable';
+      return finished && attempt ? attempt : undefined;
+    },
+    timeoutMs,
+  );
 }
