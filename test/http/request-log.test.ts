@@ -18,7 +18,7 @@ function requestLines(): Array<Record<string, unknown>> {
     .filter((line) => line.responseTime !== undefined);
 }
 
-/** pino-http writes its line when the response has finished, just after the client has it. */
+/** The line is written when the response has finished, just after the client has it. */
 async function lineFor(requestId: string): Promise<Record<string, unknown>> {
   for (;;) {
     const line = requestLines().find((entry) => (entry.req as { id?: string })?.id === requestId);
