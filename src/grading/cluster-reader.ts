@@ -33,16 +33,7 @@ export interface ClusterReader {
    * Streams Pod changes to `onEvent` until `signal` aborts or the server ends the watch; resolves
    * then. Starts from `resourceVersion` when given, so nothing between a list and a watch is lost.
    */
-  watchPods(
-    options: {
-      namespace: string;
-      labelSelector?: string;
-      fieldSelector?: string;
-      resourceVersion?: string;
-      signal: AbortSignal;
-    },
-    onEvent: (event: PodWatchEvent) => void,
-  ): Promise<void>;
+  watchPods(options: PodWatchOptions, onEvent: (event: PodWatchEvent) => void): Promise<void>;
   /** Every object of a kind in a namespace, and the list's resourceVersion to watch from. */
   listObjects(options: {
     kind: ObservableKind;
@@ -50,21 +41,26 @@ export interface ClusterReader {
     labelSelector?: string;
   }): Promise<KubeObjectList>;
   /** Like `watchPods`, for any observable kind. */
-  watchObjects(
-    options: {
-      kind: ObservableKind;
-      namespace: string;
-      labelSelector?: string;
-      resourceVersion?: string;
-      signal: AbortSignal;
-    },
-    onEvent: (event: PodWatchEvent) => void,
-  ): Promise<void>;
+  watchObjects(options: ObjectWatchOptions, onEvent: (event: PodWatchEvent) => void): Promise<void>;
   /**
    * The requests made so far (method, path, status; never headers), when the reader keeps
    * them: the grader records the count and the list as the attempt's evidence.
    */
   readonly requests?: { summary(): ClusterRequestSummary };
+}
+
+/** A watch of Pods in a namespace: from `resourceVersion` when given, until `signal` aborts. */
+export interface PodWatchOptions {
+  namespace: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  resourceVersion?: string;
+  signal: AbortSignal;
+}
+
+/** A watch of any observable kind (no field selector: not every kind serves the same fields). */
+export interface ObjectWatchOptions extends Omit<PodWatchOptions, 'fieldSelector'> {
+  kind: ObservableKind;
 }
 
 export interface ClusterRequestSummary {

@@ -12,7 +12,9 @@ import type {
   ClusterReader,
   KubeObject,
   KubeObjectList,
+  ObjectWatchOptions,
   PodWatchEvent,
+  PodWatchOptions,
 } from '../../grading/cluster-reader.js';
 import { collectionPath, type ObservableKind } from '../../grading/kubernetes/observable-kinds.js';
 import type { ClusterConnection } from './cluster-connection.js';
@@ -158,28 +160,13 @@ export class KubeClusterReader implements ClusterReader {
     }
   }
 
-  watchPods(
-    options: {
-      namespace: string;
-      labelSelector?: string;
-      fieldSelector?: string;
-      resourceVersion?: string;
-      signal: AbortSignal;
-    },
-    onEvent: (event: PodWatchEvent) => void,
-  ): Promise<void> {
+  watchPods(options: PodWatchOptions, onEvent: (event: PodWatchEvent) => void): Promise<void> {
     return this.watchObjects({ ...options, kind: 'Pod' }, onEvent);
   }
 
+  /** Also takes a field selector, which watchPods passes on. */
   async watchObjects(
-    options: {
-      kind: ObservableKind;
-      namespace: string;
-      labelSelector?: string;
-      fieldSelector?: string;
-      resourceVersion?: string;
-      signal: AbortSignal;
-    },
+    options: ObjectWatchOptions & { fieldSelector?: string },
     onEvent: (event: PodWatchEvent) => void,
   ): Promise<void> {
     const { kind, namespace, signal, ...query } = options;
