@@ -6,6 +6,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { collectionPath, observableKinds } from '../../src/grading/kubernetes/observable-kinds.js';
 import type { SimulatedCluster } from '../../sim/start-simulated-cluster.js';
 import { kubectlFor, rawRequest, startTestCluster } from './sim-test-helpers.js';
 
@@ -26,6 +27,26 @@ describe('Services and ConfigMaps with kubectl', () => {
   afterEach(async () => {
     await cluster.stop();
     await kubectl.cleanup();
+  });
+
+  it("serves a list and a watch of every kind a rubric may observe, from the grader's one table", async () => {
+    for (const kind of observableKinds) {
+      const list = await rawRequest(cluster, 'GET', collectionPath(kind, 'default'), {
+        token: cluster.tokens.readOnly,
+      });
+      expect({ kind, status: list.status, listKind: list.json().kind }).toEqual({
+        kind,
+        status: 200,
+        listKind: `${kind}List`,
+      });
+      const watch = await rawRequest(
+        cluster,
+        'GET',
+        `${collectionPath(kind, 'default')}?watch=1&timeoutSeconds=1`,
+        { token: cluster.tokens.readOnly },
+      );
+      expect({ kind, status: watch.status }).toEqual({ kind, status: 200 });
+    }
   });
 
   it('creates a Service with a cluster IP and the 1.26 defaults, lists, patches and deletes it', async () => {

@@ -14,6 +14,22 @@ import { nonEmptyText } from './identifiers.js';
 export { observableKinds, type ObservableKind } from '../../grading/kubernetes/observable-kinds.js';
 import type { ObservableKind } from '../../grading/kubernetes/observable-kinds.js';
 
+/** "Pod, ReplicaSet... are v1; ... are apps/v1", from the table of observable kinds. */
+function describeApiVersions(): string {
+  const byVersion = new Map<string, string[]>();
+  for (const kind of observableKinds) {
+    const version = observableKindPaths[kind].apiVersion;
+    byVersion.set(version, [...(byVersion.get(version) ?? []), kind]);
+  }
+  return [...byVersion]
+    .map(([version, kinds]) => {
+      const names =
+        kinds.length === 1 ? kinds[0] : `${kinds.slice(0, -1).join(', ')} and ${kinds.at(-1)}`;
+      return `${names ?? ''} ${kinds.length === 1 ? 'is' : 'are'} ${version}`;
+    })
+    .join('; ');
+}
+
 /** Which object to look at: by name, or by label selector (the first match, by name). */
 export const objectReference = z
   .strictObject({
@@ -31,8 +47,7 @@ export const objectReference = z
     (ref) =>
       ref.apiVersion === undefined || ref.apiVersion === observableKindPaths[ref.kind].apiVersion,
     {
-      message:
-        'apiVersion does not belong to this kind (Pod, Service, ConfigMap and Event are v1; ReplicaSet and Deployment are apps/v1)',
+      message: `apiVersion does not belong to this kind (${describeApiVersions()})`,
       path: ['apiVersion'],
     },
   );
