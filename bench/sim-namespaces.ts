@@ -119,35 +119,55 @@ interface Usage {
 }
 const usage = async (): Promise<Usage> => (await call('GET', '/_sim/process')) as never;
 
-/** Opens a watch and resolves `running` once an event shows the Pod Running. */
+/**
+ * Opens a watch and resolves `running` once an event shows the Pod Running. A watch whose
+ * resourceVersion has left the cluster's history ends with an ERROR 410; like client-go's
+ * reflector, the bench then lists the namespace's Pods and watches again from the list's
+ * resourceVersion (both requests counted).
+ */
 function openWatch(
   ns: string,
   resourceVersion: string,
 ): { running: Promise<void>; events: () => number } {
-  requests += 1;
   let events = 0;
   const running = new Promise<void>((resolve, reject) => {
-    const req = request(
-      new URL(`/api/v1/namespaces/${ns}/pods?watch=1&resourceVersion=${resourceVersion}`, server),
-      { agent: watchAgent, headers: { Authorization: `Bearer ${token}` } },
-      (res) => {
-        let buffer = '';
-        res.on('data', (chunk: Buffer) => {
-          buffer += chunk.toString();
-          let nl: number;
-          while ((nl = buffer.indexOf('\n')) >= 0) {
-            const line = buffer.slice(0, nl);
-            buffer = buffer.slice(nl + 1);
-            events += 1;
-            const event = JSON.parse(line) as { object: { status?: { phase?: string } } };
-            if (event.object.status?.phase === 'Running') resolve();
-          }
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end();
+    const watchFrom = (rv: string): void => {
+      requests += 1;
+      const req = request(
+        new URL(`/api/v1/namespaces/${ns}/pods?watch=1&resourceVersion=${rv}`, server),
+        { agent: watchAgent, headers: { Authorization: `Bearer ${token}` } },
+        (res) => {
+          let buffer = '';
+          res.on('data', (chunk: Buffer) => {
+            buffer += chunk.toString();
+            let nl: number;
+            while ((nl = buffer.indexOf('\n')) >= 0) {
+              const line = buffer.slice(0, nl);
+              buffer = buffer.slice(nl + 1);
+              events += 1;
+              const event = JSON.parse(line) as {
+                type: string;
+                object: { status?: { phase?: string }; code?: number };
+              };
+              if (event.type === 'ERROR') {
+                watchErrors.push(event.object.code ?? 0);
+                relist().catch(reject);
+              } else if (event.object.status?.phase === 'Running') resolve();
+            }
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    };
+    const relist = async (): Promise<void> => {
+      const list = await call('GET', `/api/v1/namespaces/${ns}/pods`);
+      const items = list.items as Array<{ status?: { phase?: string } }>;
+      if (items.some((pod) => pod.status?.phase === 'Running')) resolve();
+      else watchFrom((list.metadata as { resourceVersion: string }).resourceVersion);
+    };
+    watchFrom(resourceVersion);
   });
   return { running, events: () => events };
 }
@@ -167,13 +187,16 @@ async function pool<T>(count: number, run: (i: number) => Promise<T>): Promise<T
 }
 
 let running = 0;
+/** Status codes of watches that ended with an ERROR event (410: their resourceVersion expired). */
+const watchErrors: number[] = [];
 const deadline = setTimeout(() => {
   // A bound, not a target: report how far it got, then stop the cluster (writing its profile).
   void usage().then((now) => {
     const cpuMs = cpuMsBetween(before, now);
     console.error(
       `bench did not finish within ${timeoutMs / 1000} s: ${running}/${namespaces} Pods seen Running, ` +
-        `${requests} requests, ${cpuMs.toFixed(0)} ms of cluster CPU (${(cpuMs / requests).toFixed(1)} ms per request)`,
+        `${requests} requests, ${cpuMs.toFixed(0)} ms of cluster CPU (${(cpuMs / requests).toFixed(1)} ms per request), ` +
+        `${watchErrors.length} watches ended with ERROR (${[...new Set(watchErrors)].join(', ')})`,
     );
     sim.once('exit', () => process.exit(1));
     sim.kill('SIGTERM');
@@ -209,6 +232,7 @@ const result = {
   namespaces,
   apiRequests: requests,
   watchEventsReceived: watches.reduce((n, w) => n + w.events(), 0),
+  watchesExpired: watchErrors.length,
   simCpuMs: +cpuMs.toFixed(0),
   simCpuMsPerRequest: +msPerRequest.toFixed(3),
   targetMsPerRequest: TARGET_MS_PER_REQUEST,
