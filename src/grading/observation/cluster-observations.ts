@@ -155,16 +155,20 @@ export class ClusterObservations {
   }
 
   /**
-   * Both controller lists. Waits for both to settle before reporting a failure, so no request
-   * is still in flight when the run records its requests.
+   * Both controller lists, one after the other: the second reuses the first one's kept-alive
+   * connection instead of opening (and handshaking) one of its own. Both are read before a
+   * failure is reported, so no request is still in flight when the run records its requests.
    */
   async controllers(
     namespace: string,
   ): Promise<{ replicaSets: KubeObject[]; deployments: KubeObject[] }> {
-    const [replicaSets, deployments] = await Promise.allSettled([
-      this.replicaSets(namespace),
-      this.deployments(namespace),
-    ]);
+    const settle = <T>(read: Promise<T>) =>
+      read.then(
+        (value) => ({ status: 'fulfilled' as const, value }),
+        (reason: unknown) => ({ status: 'rejected' as const, reason }),
+      );
+    const replicaSets = await settle(this.replicaSets(namespace));
+    const deployments = await settle(this.deployments(namespace));
     if (replicaSets.status === 'rejected') throw replicaSets.reason;
     if (deployments.status === 'rejected') throw deployments.reason;
     return { replicaSets: replicaSets.value, deployments: deployments.value };
