@@ -3,13 +3,24 @@ import type { RequestHandler, Response } from 'express';
 import type { Logger } from '../logging/logger.js';
 import type { Principal } from '../tenants/authenticate-api-key.js';
 
+/**
+ * Signed page links carry their capability in the path (/feedback/<token>, /instructor/<token>):
+ * whoever reads the log could open the page, so the token is logged as [redacted].
+ */
+const linkTokenInPath = /^(\/(?:feedback|instructor)\/)[^/?#]+/;
+
+/** The URL as logged: a page link's token never reaches the log. */
+export function loggableUrl(url: string): string {
+  return url.replace(linkTokenInPath, '$1[redacted]');
+}
+
 /** A caller's own request id is kept when it is a sane token, so logs join across services. */
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * One log line per request, written when the response has finished (or the client went away):
  * request id, tenant, key prefix, route pattern, status and duration. The request is logged as
- * method and URL only, never its headers: the Authorization header is also redacted by the
+ * method and URL only (a page link's token redacted), never its headers: the Authorization header is also redacted by the
  * logger's configuration, but it is simpler still not to log it at all.
  *
  * Why not pino-http: it made two child loggers per request (each serialising and redacting its
@@ -36,7 +47,7 @@ export function createRequestLogging(logger: Logger): RequestHandler {
       const responseTime = performance.now() - started;
       logger[level](
         {
-          req: { id, method: req.method, url: req.originalUrl },
+          req: { id, method: req.method, url: loggableUrl(req.originalUrl) },
           ...requestProps(res),
           res: { statusCode: res.statusCode },
           responseTime: Math.round(responseTime),

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { loggableUrl } from '../../src/http/request-logging.js';
 import { attemptBody, fixtureAssessmentsDirectory } from '../support/first-pod-fixtures.js';
 import { openTestServices, type TestServices } from '../support/test-services.js';
 
@@ -53,6 +54,25 @@ describe('the request log', () => {
     expect(
       requestLines().filter((line) => (line.req as { id: string }).id === generated),
     ).toHaveLength(1);
+  });
+
+  it('never logs the token of a signed page link, which would open the page', async () => {
+    const posted = await services.api.post('/v1/attempts').send(attemptBody()).expect(202);
+    const feedbackUrl: string = posted.body.feedbackUrl;
+    const token = feedbackUrl.split('/feedback/')[1]!;
+    await request(services.app)
+      .get(`/feedback/${token}`)
+      .set('X-Request-Id', 'page-link-2')
+      .expect(200);
+    expect((await lineFor('page-link-2')).req).toEqual(
+      expect.objectContaining({ url: '/feedback/[redacted]' }),
+    );
+    // The same holds for the page's live updates and for instructor links.
+    expect(loggableUrl(`/feedback/${token}/events`)).toBe('/feedback/[redacted]/events');
+    expect(loggableUrl('/instructor/abc.def.ghi?course=k8s')).toBe(
+      '/instructor/[redacted]?course=k8s',
+    );
+    expect(services.logLines.join('').includes(token)).toBe(false);
   });
 
   it('does not take a request id that could forge log lines', async () => {
