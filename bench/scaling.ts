@@ -15,7 +15,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { QueueEvents } from 'bullmq';
@@ -28,12 +28,17 @@ import { createLogger } from '../src/logging/logger.js';
 import { enqueueGrading } from '../src/queue/grading-queue.js';
 import { openServices } from '../src/runtime/services.js';
 import { createTenant } from '../src/tenants/create-tenant.js';
-import { machineLoad, processCpuMs, writeBenchResult } from './support/bench-result.js';
+import {
+  machineBusyCpuMs,
+  machineLoad,
+  processCpuMs,
+  writeBenchResult,
+} from './support/bench-result.js';
 import { serviceCommand } from './support/service-entry.js';
 
 const { values } = parseArgs({
   options: {
-    attempts: { type: 'string', default: '600' },
+    attempts: { type: 'string', default: '3000' },
     workers: { type: 'string', default: '1,2,4' },
     concurrency: { type: 'string', default: '16' },
   },
@@ -114,12 +119,17 @@ async function round(workers: number) {
     }
     while ((await services.queue.getWorkersCount()) < workers) await pause(200);
     const cpuBefore = children.map((child) => processCpuMs(child.pid!));
+    const machineBefore = machineBusyCpuMs();
     const started = performance.now();
     await services.queue.resume();
     const unfinished = () =>
       services.prisma.attempt.count({ where: { status: { in: ['queued', 'running'] } } });
     while ((await unfinished()) > 0) await pause(100);
     const seconds = (performance.now() - started) / 1000;
+    // How full the cores were: throughput can rise with more workers only while they are not.
+    const machineBusyPercent = Math.round(
+      ((machineBusyCpuMs() - machineBefore) / (seconds * 1000 * cpus().length)) * 100,
+    );
     const cpuMs = children.reduce(
       (sum, child, index) => sum + processCpuMs(child.pid!) - cpuBefore[index]!,
       0,
@@ -148,6 +158,7 @@ async function round(workers: number) {
       seconds: +seconds.toFixed(1),
       attemptsPerSecond: +(count / seconds).toFixed(1),
       workerCpuMsPerAttempt: +(cpuMs / count).toFixed(1),
+      machineBusyPercent,
       graded: rows.filter((row) => row.status === 'graded').length,
       gradedTwice: Number(twice?.n ?? 0),
       attemptsWithMoreThanOneRun: rows.filter((row) => row.gradingRuns > 1).length,
@@ -178,7 +189,10 @@ async function round(workers: number) {
 
 const rounds: Awaited<ReturnType<typeof round>>[] = [];
 for (const workers of workerCounts) rounds.push(await round(workers));
-writeBenchResult('scaling', {
+// Another concurrency than the default is another figure, kept beside the default's.
+const resultName =
+  values.concurrency === '16' ? 'scaling' : `scaling-concurrency-${values.concurrency}`;
+writeBenchResult(resultName, {
   what: 'one burst of attempts (graded without a cluster) by 1, 2 and 4 worker processes',
   workerConcurrency: Number(values.concurrency),
   rounds,
@@ -188,5 +202,5 @@ writeBenchResult('scaling', {
       +(r.attemptsPerSecond / rounds[0]!.attemptsPerSecond).toFixed(2),
     ]),
   ),
-  note: 'The machine has 2 cores shared with other sessions (loadavg beside each round): throughput can rise only until the cores are full, and PostgreSQL and Redis run on the same cores.',
+  note: 'The machine has 2 cores shared with other sessions (loadavg beside each round): throughput can rise only until the cores are full (machineBusyPercent, all processes), and PostgreSQL and Redis run on the same cores.',
 });
