@@ -497,17 +497,7 @@ export class AttemptRepository {
     checks: Array<{ check: AttemptGrade['checks'][number]; position: number }>,
   ): Promise<void> {
     if (checks.length === 0) return;
-    const rows = checks.map(({ check, position }) => ({
-      check_id: check.id,
-      position,
-      title: check.title,
-      outcome: check.outcome,
-      points_awarded: check.points,
-      points_possible: check.maxPoints,
-      message: check.message,
-      hint: check.hint ?? null,
-      details: check.details ?? {},
-    }));
+    const rows = checks.map(({ check, position }) => checkResultRow(check, position));
     await this.pool.query(
       `
       INSERT INTO check_results (attempt_id, check_id, position, title, outcome, points_awarded,
@@ -546,17 +536,7 @@ export class AttemptRepository {
   ): Promise<void> {
     const notGradable = options.notGradableReason !== undefined;
     const eventType: AttemptEventType = notGradable ? 'attempt.not_gradable' : 'attempt.graded';
-    const checks = grade.checks.map((check, position) => ({
-      check_id: check.id,
-      position,
-      title: check.title,
-      outcome: check.outcome,
-      points_awarded: check.points,
-      points_possible: check.maxPoints,
-      message: check.message,
-      hint: check.hint ?? null,
-      details: check.details ?? {},
-    }));
+    const checks = grade.checks.map((check, position) => checkResultRow(check, position));
     const quiz = grade.quiz.map((answer, position) => ({
       question_id: answer.questionId,
       position,
@@ -854,3 +834,18 @@ const storedAttemptRowSchema = z.object({
     }),
   ),
 });
+
+/** A graded check as a check_results row, for the statements that expand a jsonb array of them. */
+function checkResultRow(check: AttemptGrade['checks'][number], position: number) {
+  return {
+    check_id: check.id,
+    position,
+    title: check.title,
+    outcome: check.outcome,
+    points_awarded: check.points,
+    points_possible: check.maxPoints,
+    message: check.message,
+    hint: check.hint ?? null,
+    details: check.details ?? {},
+  };
+}

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { AttemptNotRunningError } from '../../src/attempts/attempt-repository.js';
-import { attemptEventPayloadSchema, buildAttemptEvent } from '../../src/attempts/attempt-event.js';
+import {
+  attemptEventPayloadSchema,
+  attemptEventSourceColumns,
+  buildAttemptEvent,
+} from '../../src/attempts/attempt-event.js';
 import type { AttemptGrade } from '../../src/grading/attempt-grade.js';
 import { openTestServices, type TestServices } from '../support/test-services.js';
 
@@ -165,22 +169,7 @@ describe('saving a grade', () => {
     expect(more).toHaveLength(0);
     const source = await services.prisma.attempt.findUniqueOrThrow({
       where: { id },
-      select: {
-        id: true,
-        tenantId: true,
-        assessmentId: true,
-        assessmentVersion: true,
-        learnerId: true,
-        courseId: true,
-        status: true,
-        score: true,
-        maxScore: true,
-        passed: true,
-        notGradableReason: true,
-        finishedAt: true,
-        ltiLineItemUrl: true,
-        ltiUserId: true,
-      },
+      select: attemptEventSourceColumns,
     });
     const expected = buildAttemptEvent('attempt.graded', source, finishedAt);
     expect(attemptEventPayloadSchema.parse(event!.payload)).toEqual(expected.payload);
