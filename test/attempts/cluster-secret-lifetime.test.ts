@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { AttemptNotRunningError } from '../../src/attempts/attempt-repository.js';
 import {
@@ -9,6 +8,7 @@ import { sealClusterAccess } from '../../src/cluster/sealed-cluster-access.js';
 import { startClusterSecretSweep } from '../../worker/cluster-secret-sweep.js';
 import { startSimulatedCluster, type SimulatedCluster } from '../../sim/start-simulated-cluster.js';
 import { attemptBody, referenceManifest } from '../support/first-pod-fixtures.js';
+import { storeFirstPodAttempt } from '../support/stored-attempts.js';
 import {
   openTestServices,
   waitForFinishedAttempt,
@@ -42,30 +42,13 @@ describe('cluster credentials whose grading never finishes', () => {
     status: 'queued' | 'running' | 'graded';
     withCluster?: boolean;
   }): Promise<string> {
-    const id = randomUUID();
-    const assessment = services.catalog.get('first-pod')!;
-    await services.attempts.insert({
-      id,
-      tenantId: services.tenant.tenantId,
-      assessment: {
-        id: assessment.id,
-        version: assessment.version,
-        contentHash: assessment.contentHash,
-        title: assessment.title,
-        source: assessment.source,
-      },
-      queueName: services.queueName,
-      learnerId: 'learner-1',
+    const id = await storeFirstPodAttempt(services, {
       courseId: undefined,
       manifest: referenceManifest,
-      answers: {},
       clusterSecret:
         options.withCluster === false
           ? undefined
           : sealClusterAccess(services.secrets, { kubeconfig: 'sealed-test-kubeconfig' }),
-      gradeWithoutCluster: false,
-      idempotencyKey: undefined,
-      requestHash: 'a'.repeat(64),
     });
     await services.prisma.attempt.update({
       where: { id },

@@ -6,6 +6,7 @@ import {
   buildAttemptEvent,
 } from '../../src/attempts/attempt-event.js';
 import type { AttemptGrade } from '../../src/grading/attempt-grade.js';
+import { storeFirstPodAttempt } from '../support/stored-attempts.js';
 import { openTestServices, type TestServices } from '../support/test-services.js';
 
 /**
@@ -23,27 +24,9 @@ describe('saving a grade', () => {
   });
 
   async function runningAttempt(lti?: { lineItemUrl: string; userId: string | undefined }) {
-    const id = randomUUID();
-    const assessment = services.catalog.get('first-pod')!;
-    await services.attempts.insert({
-      id,
-      tenantId: services.tenant.tenantId,
-      assessment: {
-        id: assessment.id,
-        version: assessment.version,
-        contentHash: assessment.contentHash,
-        title: assessment.title,
-        source: assessment.source,
-      },
-      queueName: services.queueName,
-      learnerId: 'learner-1',
-      courseId: 'course-1',
-      manifest: 'kind: Pod',
+    const id = await storeFirstPodAttempt(services, {
       answers: { 'pending-causes': 'ImagePullBackOff' },
       clusterSecret: new Uint8Array([1, 2, 3]),
-      gradeWithoutCluster: false,
-      idempotencyKey: undefined,
-      requestHash: 'b'.repeat(64),
       ...(lti ? { lti } : {}),
     });
     const claim = await services.attempts.claimForGrading(id, new Date());
