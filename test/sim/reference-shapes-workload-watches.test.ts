@@ -8,7 +8,13 @@
  */
 import { readFileSync } from 'node:fs';
 import type { SimulatedCluster } from '../../sim/start-simulated-cluster.js';
-import { fieldPaths, rawRequest, startTestCluster, waitFor } from './sim-test-helpers.js';
+import {
+  fieldPaths,
+  rawRequest,
+  recordedDeploymentRequest,
+  startTestCluster,
+  waitFor,
+} from './sim-test-helpers.js';
 
 const REFERENCE = new URL('../fixtures/k8s-reference/kube-apiserver-1.26/', import.meta.url);
 const DEPLOYMENTS = '/apis/apps/v1/namespaces/default/deployments';
@@ -43,21 +49,7 @@ describe('workload lists and watches, against kube-apiserver 1.26 recordings', (
 
   it('list every Deployment and ReplicaSet, then watch them from the list, with the recorded fields', async () => {
     const created = await rawRequest(cluster, 'POST', DEPLOYMENTS, {
-      body: {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: 'web', labels: { app: 'web-deploy' } },
-        spec: {
-          replicas: 2,
-          selector: { matchLabels: { app: 'web-deploy' } },
-          template: {
-            metadata: { labels: { app: 'web-deploy' } },
-            spec: {
-              containers: [{ name: 'web', image: 'nginx:1.28', ports: [{ containerPort: 80 }] }],
-            },
-          },
-        },
-      },
+      body: recordedDeploymentRequest,
     });
     expect(created.status).toBe(201);
     const createdAt = Number(

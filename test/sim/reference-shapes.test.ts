@@ -10,6 +10,7 @@ import {
   fieldPaths,
   lessonPod,
   rawRequest,
+  recordedDeploymentRequest,
   startTestCluster,
   waitFor,
 } from './sim-test-helpers.js';
@@ -121,21 +122,7 @@ describe('shapes recorded from kube-apiserver 1.26', () => {
 
     it('a Deployment, its ReplicaSet and its Pods have the recorded fields and ownerReferences', async () => {
       const body = recorded('deployment-create-201.json');
-      const request = {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: 'web', labels: { app: 'web-deploy' } },
-        spec: {
-          replicas: 2,
-          selector: { matchLabels: { app: 'web-deploy' } },
-          template: {
-            metadata: { labels: { app: 'web-deploy' } },
-            spec: {
-              containers: [{ name: 'web', image: 'nginx:1.28', ports: [{ containerPort: 80 }] }],
-            },
-          },
-        },
-      };
+      const request = recordedDeploymentRequest;
       const created = await rawRequest(
         cluster,
         'POST',

@@ -34,6 +34,23 @@ export const lessonPod = (): k8s.V1Pod => ({
 });
 
 /** Fast by default: 1 simulated second per ~5 ms. */
+/** The Deployment the reference set's Deployment, ReplicaSet and Pods were recorded from. */
+export const recordedDeploymentRequest = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web', labels: { app: 'web-deploy' } },
+  spec: {
+    replicas: 2,
+    selector: { matchLabels: { app: 'web-deploy' } },
+    template: {
+      metadata: { labels: { app: 'web-deploy' } },
+      spec: {
+        containers: [{ name: 'web', image: 'nginx:1.28', ports: [{ containerPort: 80 }] }],
+      },
+    },
+  },
+};
+
 export function startTestCluster(options: SimulatedClusterOptions = {}): Promise<SimulatedCluster> {
   return startSimulatedCluster({ speed: 200, ...options });
 }
