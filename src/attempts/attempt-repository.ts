@@ -22,10 +22,27 @@ export type NextStep = z.infer<typeof nextStepSchema>;
 
 /** Everything the attempts component reads and writes in PostgreSQL, and nothing else. */
 
+/** The rubric version an attempt is stored against, as its row in `assessments` holds it. */
+export interface StoredAssessmentVersion {
+  id: string;
+  version: string;
+  contentHash: string;
+  title: string;
+  source: string;
+}
+
+/** Exactly the stored columns of a loaded rubric (it is written to its table as it is). */
+export function storedAssessmentVersion(
+  assessment: StoredAssessmentVersion,
+): StoredAssessmentVersion {
+  const { id, version, contentHash, title, source } = assessment;
+  return { id, version, contentHash, title, source };
+}
+
 export interface NewAttempt {
   id: string;
   tenantId: string;
-  assessment: { id: string; version: string; contentHash: string; title: string; source: string };
+  assessment: StoredAssessmentVersion;
   /** The queue whose workers grade it (its reconciler finds it if the job is lost). */
   queueName: string;
   learnerId: string;

@@ -7,7 +7,7 @@ import { validateAnswers } from '../grading/quiz/validate-answers.js';
 import type { Logger } from '../logging/logger.js';
 import type { AttemptRequest } from './attempt-request.js';
 import type { AttemptStatus } from './attempt-outcome.js';
-import type { AttemptRepository } from './attempt-repository.js';
+import { storedAssessmentVersion, type AttemptRepository } from './attempt-repository.js';
 
 export interface SubmitAttemptDependencies {
   catalog: AssessmentCatalog;
@@ -86,13 +86,7 @@ export async function submitAttempt(
     await deps.attempts.insert({
       id,
       tenantId,
-      assessment: {
-        id: assessment.id,
-        version: assessment.version,
-        contentHash: assessment.contentHash,
-        title: assessment.title,
-        source: assessment.source,
-      },
+      assessment: storedAssessmentVersion(assessment),
       queueName: deps.queueName,
       learnerId: request.learnerId,
       courseId: request.courseId,

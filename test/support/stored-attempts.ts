@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { storedAssessmentVersion } from '../../src/attempts/attempt-repository.js';
 import type { TestServices } from './test-services.js';
 
 /**
@@ -21,13 +22,7 @@ export async function storeFirstPodAttempt(
   await services.attempts.insert({
     id,
     tenantId: services.tenant.tenantId,
-    assessment: {
-      id: assessment.id,
-      version: assessment.version,
-      contentHash: assessment.contentHash,
-      title: assessment.title,
-      source: assessment.source,
-    },
+    assessment: storedAssessmentVersion(assessment),
     queueName: services.queueName,
     learnerId: 'learner-1',
     courseId: 'courseId' in fields ? fields.courseId : 'course-1',
