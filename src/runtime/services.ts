@@ -92,7 +92,11 @@ export async function openServices(
   queue.on('error', (error) => logger.warn({ err: error }, 'queue error'));
   // A small pool of its own: a long export must not take the connections that grading needs.
   const exportPool = new pg.Pool({ connectionString: config.databaseUrl, max: 2 });
-  exportPool.on('error', (error) => logger.warn({ err: error }, 'export pool error'));
+  const onExportPoolError = (error: Error) => logger.warn({ err: error }, 'export pool error');
+  exportPool.on('error', onExportPoolError);
+  // A session the server ends while a connection is checked out must not crash the process
+  // either (the pool listens only to idle ones); see createPrismaClientWithPool.
+  exportPool.on('connect', (client) => client.on('error', onExportPoolError));
   const readGradingQueueDepth = (): Promise<QueueDepth> => readQueueDepth(queue);
   const metrics = createKubegradeMetrics({ role: role === 'producer' ? 'api' : 'worker' });
   registerQueueDepthGauge(metrics.registry, readGradingQueueDepth);

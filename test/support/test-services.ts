@@ -160,6 +160,11 @@ export async function openTestServices(
   const secrets = new SecretBox([{ id: 'test', key: Buffer.alloc(32, 7) }]);
   const outbound = parseOutboundPolicy({ cidrs: options.allowCidrs ?? '127.0.0.1/32', hosts: '' });
   const exportPool = new pg.Pool({ connectionString: database.databaseUrl, max: 2 });
+  // As in production (src/runtime/services.ts): a connection ended by the server (the test's
+  // database is dropped at close, with its sessions) is logged, not an unhandled 'error'.
+  const onExportPoolError = (error: Error) => logger.warn({ err: error }, 'export pool error');
+  exportPool.on('error', onExportPoolError);
+  exportPool.on('connect', (client) => client.on('error', onExportPoolError));
   const readGradingQueueDepth = (): Promise<QueueDepth> => readQueueDepth(queue);
   const apiMetrics = createKubegradeMetrics({ role: 'api' });
   registerQueueDepthGauge(apiMetrics.registry, readGradingQueueDepth);
